@@ -1,0 +1,51 @@
+#pragma once
+// A driver's open connection to one configured database or folder. Everything the
+// runner and the CLI need from a database goes through this interface; drivers map
+// their library's errors to sluice::Error before they leave these methods.
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sluice/sink.h"
+#include "sluice/source.h"
+
+namespace sluice {
+
+struct StateRow {
+  std::string step;
+  Checkpoint checkpoint;
+  std::string updated_at;
+};
+
+class Connection {
+ public:
+  virtual ~Connection() = default;
+
+  virtual std::vector<TableRef> list_tables(const std::string& schema) = 0;
+  // Columns and primary key of a table; nullopt if it does not exist.
+  virtual std::optional<Schema> describe(const TableRef& table) = 0;
+  virtual std::optional<std::int64_t> estimate_rows(const TableRef& table) = 0;
+
+  virtual std::unique_ptr<Source> open_source(const ExtractRequest& req) = 0;
+  // Prepares the target (schema, table per req.create) and returns a sink for it.
+  virtual std::unique_ptr<Sink> open_sink(const LoadRequest& req) = 0;
+
+  // The target type this dialect stores a logical type as, and the DDL for a table.
+  virtual std::string column_type_sql(const TypeInfo& t) = 0;
+  virtual std::string create_table_sql(const TableRef& table, const Schema& schema,
+                                       const std::vector<std::string>& key) = 0;
+
+  // The checkpoint saved for one step (state_key), if any.
+  virtual std::optional<Checkpoint> read_checkpoint(const std::string& pipeline, const std::string& state_key) = 0;
+  // Writes a checkpoint in a transaction of its own (run start markers).
+  virtual void write_checkpoint(const std::string& pipeline, const std::string& state_key, const Checkpoint& cp) = 0;
+  // Sources whose rows have no key but a stable order (CSV files) resume by row count.
+  virtual bool resumes_by_position() const { return false; }
+
+  // sluice_state maintenance for `sluice state`.
+  virtual std::vector<StateRow> read_state(const std::string& pipeline) = 0;
+  virtual void clear_state(const std::string& pipeline, const std::string& step_or_empty) = 0;
+};
+
+}  // namespace sluice

@@ -1,0 +1,55 @@
+#pragma once
+// Runs a validated pipeline: per step, source → transforms → sink in batches, a
+// checkpoint committed with every transaction, transient failures retried from the
+// last checkpoint.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sluice/pipeline.h"
+#include "sluice/registry.h"
+
+namespace sluice {
+
+struct RunOptions {
+  std::vector<std::string> steps;  // empty: all steps, in file order
+  bool dry_run = false;            // extract and transform, load nothing
+  bool fresh = false;              // ignore saved checkpoints
+};
+
+struct StepResult {
+  std::string name;  // step, or step/table in a whole-database copy
+  std::string source, target;
+  std::string status = "pending";  // ok | skipped | failed | dry-run
+  std::int64_t rows_read = 0, rows_written = 0, rows_rejected = 0;
+  int retries = 0;
+  std::int64_t commits = 0;
+  double seconds = 0;
+  std::string error;
+};
+
+struct RunResult {
+  std::string run_id;
+  int exit_code = 0;  // SPEC §1
+  std::vector<StepResult> steps;
+};
+
+// Exit codes of SPEC §1.
+constexpr int kExitOk = 0, kExitFailed = 1, kExitUsage = 2, kExitTempFail = 75;
+
+class Runner {
+ public:
+  Runner(const Pipeline& pipeline, const DriverRegistry& drivers, RunOptions options)
+      : pipeline_(pipeline), drivers_(drivers), options_(std::move(options)) {}
+  RunResult run();
+
+ private:
+  const Pipeline& pipeline_;
+  const DriverRegistry& drivers_;
+  RunOptions options_;
+};
+
+// The end-of-run table: per step rows read, written, rejected, retries, seconds, rows/s.
+std::string format_summary(const RunResult& result);
+
+}  // namespace sluice

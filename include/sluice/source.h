@@ -1,0 +1,35 @@
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sluice/batch.h"
+#include "sluice/schema.h"
+
+namespace sluice {
+
+// What a step asks of its source. Exactly one of table/query is set.
+struct ExtractRequest {
+  TableRef table;
+  std::string query;                 // a full SELECT; rows must come ordered by order_by
+  std::vector<std::string> columns;  // empty: all, in table order
+  std::string where;                 // pushed down verbatim
+  std::vector<std::string> order_by; // key order; empty: unordered (all-or-nothing load)
+  // Resume strictly after this key (same arity as order_by); empty: from the start.
+  std::vector<Value> resume_after;
+  // For sources with no key (CSV files): rows already committed, skipped on resume.
+  std::int64_t skip_rows = 0;
+};
+
+// Streams rows of one extract. Memory stays flat however large the table.
+class Source {
+ public:
+  virtual ~Source() = default;
+  // Columns of the rows read(), valid after construction.
+  virtual const Schema& schema() const = 0;
+  // Clears `batch` and fills it with up to batch.capacity() rows.
+  // Returns false (with an empty batch) when the source is exhausted.
+  virtual bool read(Batch& batch) = 0;
+};
+
+}  // namespace sluice

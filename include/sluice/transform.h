@@ -1,0 +1,23 @@
+#pragma once
+#include <memory>
+
+#include "sluice/batch.h"
+#include "sluice/pipeline.h"
+#include "sluice/schema.h"
+
+namespace sluice {
+
+// One step of a transform chain. bind() is called once with the incoming schema and
+// returns the outgoing one; apply() then edits batches of that shape in place.
+class Transform {
+ public:
+  virtual ~Transform() = default;
+  virtual Schema bind(const Schema& in) = 0;
+  virtual void apply(Batch& batch) = 0;
+};
+
+// Builds the transform a config entry names; throws a config Error naming the entry's
+// location for anything it cannot build.
+std::unique_ptr<Transform> make_transform(const TransformConfig& cfg);
+
+}  // namespace sluice

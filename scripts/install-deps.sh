@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages sluice needs, and only those missing.
+# Shared by quickstart.sh, test.sh, CI and docker/Dockerfile so all run the same steps.
+# usage: scripts/install-deps.sh [--servers]   (--servers adds PostgreSQL and MariaDB for tests)
+set -euo pipefail
+
+build_pkgs=(build-essential cmake pkg-config libyaml-cpp-dev libpqxx-dev libpq-dev libsqlite3-dev
+  libmysqlcppconn-dev libspdlog-dev libboost-program-options-dev libgtest-dev libgmock-dev
+  libbenchmark-dev liblua5.4-dev nlohmann-json3-dev sqlite3)
+server_pkgs=(postgresql postgresql-client mariadb-server mariadb-client procps)
+
+wanted=("${build_pkgs[@]}")
+if [[ "${1:-}" == "--servers" ]]; then wanted+=("${server_pkgs[@]}"); fi
+
+missing=()
+for p in "${wanted[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if ((${#missing[@]} == 0)); then exit 0; fi
+
+echo "sluice: installing missing packages: ${missing[*]}"
+SUDO=""
+if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# Debian's postgresql package creates and starts a default cluster; tests use their own
+# throwaway cluster, so keep the package from starting anything where we can.
+if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+  printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+  $SUDO chmod +x /usr/sbin/policy-rc.d
+  trap '$SUDO rm -f /usr/sbin/policy-rc.d' EXIT
+fi
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

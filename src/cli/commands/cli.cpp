@@ -1,0 +1,136 @@
+#include "cli/commands/cli.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/program_options.hpp>
+#include <filesystem>
+#include <iostream>
+
+#include "cli/commands/commands.h"
+#include "cli/commands/logging.h"
+#include "sluice/config.h"
+#include "sluice/registry.h"
+#include "sluice/runner.h"
+
+namespace po = boost::program_options;
+
+namespace sluice::cli {
+namespace {
+
+const char* kUsage =
+    "usage: sluice <command> PIPELINE.yaml [options]\n"
+    "\n"
+    "commands:\n"
+    "  run       run all steps (or --step NAME)\n"
+    "  validate  parse and check the pipeline file; touches no database\n"
+    "  plan      connect, introspect, print what run would do; writes nothing\n"
+    "  state     show saved checkpoints (--reset STEP | --reset-all to clear)\n"
+    "\n"
+    "sluice <command> --help for the options of a command; sluice --version\n";
+
+po::options_description common_options() {
+  po::options_description d("options");
+  d.add_options()("help,h", "show this help")("env-file", po::value<std::string>(), "read variables from FILE (default: ./.env if present)")(
+      "log-format", po::value<std::string>()->default_value("text"), "text | json")(
+      "log-level", po::value<std::string>()->default_value("info"), "trace | debug | info | warn | error");
+  return d;
+}
+
+}  // namespace
+
+// Loads the pipeline with the environment the CLI options describe. Prints every
+// problem and returns nullopt on failure.
+std::optional<Pipeline> load(const std::string& path, const po::variables_map& vm) {
+  try {
+    auto env = config::Environment::from_process();
+    if (vm.count("env-file")) env.add_env_file(vm["env-file"].as<std::string>());
+    else if (std::filesystem::exists(".env")) env.add_env_file(".env");
+    return config::load_pipeline(path, env);
+  } catch (const config::ConfigErrors& e) {
+    for (const auto& d : e.diagnostics()) std::cerr << d.display() << "\n";
+    std::cerr << e.diagnostics().size() << (e.diagnostics().size() == 1 ? " error" : " errors") << " in " << path << "\n";
+    return std::nullopt;
+  }
+}
+
+int main(int argc, char** argv) {
+  if (argc < 2) { std::cerr << kUsage; return kExitUsage; }
+  std::string command = argv[1];
+  if (command == "--version" || command == "-V") { std::cout << "sluice " << SLUICE_VERSION << "\n"; return 0; }
+  if (command == "--help" || command == "-h" || command == "help") { std::cout << kUsage; return 0; }
+
+  auto opts = common_options();
+  if (command == "run") {
+    opts.add_options()("step", po::value<std::vector<std::string>>()->composing(), "run only this step (repeatable)")(
+        "dry-run", "extract and transform, load nothing")("fresh", "ignore saved checkpoints");
+  } else if (command == "state") {
+    opts.add_options()("reset", po::value<std::string>(), "clear the checkpoint of STEP")("reset-all", "clear every checkpoint of the pipeline");
+  } else if (command != "validate" && command != "plan") {
+    std::cerr << "sluice: unknown command '" << command << "'\n" << kUsage;
+    return kExitUsage;
+  }
+  po::options_description hidden;
+  hidden.add_options()("pipeline", po::value<std::string>());
+  po::options_description all;
+  all.add(opts).add(hidden);
+  po::positional_options_description pos;
+  pos.add("pipeline", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc - 1, argv + 1).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::cerr << "sluice " << command << ": " << e.what() << "\n";
+    return kExitUsage;
+  }
+  if (vm.count("help")) {
+    std::cout << "usage: sluice " << command << " PIPELINE.yaml [options]\n\n" << opts;
+    return 0;
+  }
+  if (!vm.count("pipeline")) {
+    std::cerr << "sluice " << command << ": missing PIPELINE.yaml\n";
+    return kExitUsage;
+  }
+  if (!setup_logging(vm["log-format"].as<std::string>(), vm["log-level"].as<std::string>())) {
+    std::cerr << "sluice: --log-format must be text or json, --log-level trace, debug, info, warn or error\n";
+    return kExitUsage;
+  }
+  const std::string path = vm["pipeline"].as<std::string>();
+  auto pipeline = load(path, vm);
+  if (!pipeline) return kExitUsage;
+
+  DriverRegistry drivers;
+  register_builtin_drivers(drivers);
+
+  if (command == "validate") {
+    std::cout << path << ": ok (" << pipeline->steps.size() << " steps, " << pipeline->connections.size()
+              << " connections)\n";
+    return 0;
+  }
+  if (command == "plan") return plan_command(*pipeline, drivers, std::cout);
+  if (command == "state") {
+    std::string reset = vm.count("reset") ? vm["reset"].as<std::string>() : "";
+    return state_command(*pipeline, drivers, reset, vm.count("reset-all") > 0, std::cout);
+  }
+
+  RunOptions ro;
+  if (vm.count("step")) ro.steps = vm["step"].as<std::vector<std::string>>();
+  for (const auto& s : ro.steps) {
+    bool known = false;
+    for (const auto& st : pipeline->steps) known = known || st.name == s;
+    if (!known) {
+      std::cerr << "sluice run: no step named '" << s << "' in " << path << "\n";
+      return kExitUsage;
+    }
+  }
+  ro.dry_run = vm.count("dry-run") > 0;
+  ro.fresh = vm.count("fresh") > 0;
+  Runner runner(*pipeline, drivers, ro);
+  RunResult result = runner.run();
+  std::cout << format_summary(result);
+  if (result.exit_code == 0) spdlog::info("run {} finished", result.run_id);
+  else spdlog::error("run {} failed (exit {})", result.run_id, result.exit_code);
+  return result.exit_code;
+}
+
+}  // namespace sluice::cli

@@ -1,0 +1,46 @@
+#include <set>
+
+#include "cli/commands/commands.h"
+#include "sluice/runner.h"
+#include "sluice/status.h"
+
+namespace sluice::cli {
+
+int state_command(const Pipeline& p, const DriverRegistry& drivers, const std::string& reset_step, bool reset_all,
+                  std::ostream& out) {
+  if (!reset_step.empty()) {
+    bool known = false;
+    for (const auto& s : p.steps) known = known || s.name == reset_step;
+    if (!known) {
+      out << "no step named '" << reset_step << "' in " << p.file << "\n";
+      return kExitUsage;
+    }
+  }
+  std::set<std::string> targets;
+  for (const auto& s : p.steps)
+    if (reset_step.empty() || s.name == reset_step) targets.insert(s.load.to);
+  try {
+    for (const auto& t : targets) {
+      auto conn = drivers.connect(p.connections.at(t));
+      if (reset_all || !reset_step.empty()) {
+        conn->clear_state(p.name, reset_all ? "" : reset_step);
+        out << "cleared " << (reset_all ? "all checkpoints" : "checkpoint of " + reset_step) << " in " << t << "\n";
+        continue;
+      }
+      auto rows = conn->read_state(p.name);
+      out << "target " << t << " (" << p.connections.at(t).display() << "):\n";
+      if (rows.empty()) out << "  no checkpoints\n";
+      for (const auto& r : rows)
+        out << "  " << r.step << ": run " << r.checkpoint.run_id << ", " << r.checkpoint.rows << " rows, "
+            << (r.checkpoint.completed ? "completed" : "in progress")
+            << (r.checkpoint.last_key.empty() ? "" : ", last key " + encode_key(r.checkpoint.last_key)) << ", updated "
+            << r.updated_at << "\n";
+    }
+  } catch (const Error& e) {
+    out << "error: " << e.what() << "\n";
+    return e.error_class() == ErrorClass::transient ? kExitTempFail : kExitFailed;
+  }
+  return 0;
+}
+
+}  // namespace sluice::cli

@@ -1,0 +1,3 @@
+#include "cli/commands/cli.h"
+
+int main(int argc, char** argv) { return sluice::cli::main(argc, argv); }

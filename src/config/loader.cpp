@@ -1,0 +1,578 @@
+// Pipeline file loading: one pass over the YAML that interpolates, type-checks and
+// collects every problem with its file:line:column, then cross-checks references.
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <yaml-cpp/yaml.h>
+
+#include "sluice/config.h"
+#include "sluice/value.h"
+
+namespace fs = std::filesystem;
+
+namespace sluice::config {
+namespace {
+
+const std::vector<std::string> kDrivers = {"postgres", "mysql", "sqlite", "csv"};
+
+class Reader {
+ public:
+  Reader(std::string file, const Environment& env, std::string base_dir)
+      : file_(std::move(file)), env_(env), base_dir_(std::move(base_dir)) {}
+
+  std::vector<Diagnostic>& errors() { return *errors_; }
+  void share_errors(std::vector<Diagnostic>* e) { errors_ = e; }
+  const std::string& base_dir() const { return base_dir_; }
+
+  SourceLocation at(const YAML::Node& n) const {
+    auto m = n.Mark();
+    if (m.is_null()) return {file_, 0, 0};
+    return {file_, m.line + 1, m.column + 1};
+  }
+
+  void error(const YAML::Node& n, std::string msg) { errors_->push_back({at(n), std::move(msg)}); }
+  void error(const SourceLocation& l, std::string msg) { errors_->push_back({l, std::move(msg)}); }
+
+  bool is_map(const YAML::Node& n, const std::string& what) {
+    if (n.IsMap()) return true;
+    error(n, what + " must be a mapping (key: value), got " + kind(n));
+    return false;
+  }
+
+  static std::string kind(const YAML::Node& n) {
+    switch (n.Type()) {
+      case YAML::NodeType::Null: return "nothing";
+      case YAML::NodeType::Scalar: return "a scalar '" + n.Scalar() + "'";
+      case YAML::NodeType::Sequence: return "a list";
+      case YAML::NodeType::Map: return "a mapping";
+      default: return "an undefined node";
+    }
+  }
+
+  // Reports keys of `n` not in `allowed`, with a suggestion; also duplicates.
+  void check_keys(const YAML::Node& n, const std::vector<std::string>& allowed, const std::string& where) {
+    std::set<std::string> seen;
+    for (const auto& kv : n) {
+      std::string key = kv.first.Scalar();
+      if (!seen.insert(key).second) {
+        error(kv.first, "duplicate key '" + key + "' in " + where);
+        continue;
+      }
+      if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
+      std::string msg = "unknown key '" + key + "' in " + where;
+      if (auto s = did_you_mean(key, allowed)) msg += "; did you mean '" + *s + "'?";
+      else msg += " (expected one of: " + join(allowed) + ")";
+      error(kv.first, msg);
+    }
+  }
+
+  static std::string join(const std::vector<std::string>& v) {
+    std::string s;
+    for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+    return s;
+  }
+
+  std::optional<std::string> scalar(const YAML::Node& n, const std::string& what) {
+    if (!n.IsScalar()) {
+      error(n, what + " must be a single value, got " + kind(n));
+      return std::nullopt;
+    }
+    std::string err;
+    auto v = interpolate(n.Scalar(), env_, err);
+    if (!v) error(n, what + ": " + err);
+    return v;
+  }
+
+  std::optional<std::string> nonempty(const YAML::Node& n, const std::string& what) {
+    auto v = scalar(n, what);
+    if (v && v->empty()) { error(n, what + " must not be empty"); return std::nullopt; }
+    return v;
+  }
+
+  std::optional<long long> integer(const YAML::Node& n, const std::string& what, long long lo, long long hi) {
+    auto v = scalar(n, what);
+    if (!v) return std::nullopt;
+    auto i = convert::parse_int(*v);
+    if (!i) { error(n, what + " must be a whole number, got '" + *v + "'"); return std::nullopt; }
+    if (*i < lo || *i > hi) {
+      error(n, what + " must be between " + std::to_string(lo) + " and " + std::to_string(hi) + ", got " + *v);
+      return std::nullopt;
+    }
+    return *i;
+  }
+
+  std::optional<Millis> duration(const YAML::Node& n, const std::string& what) {
+    auto v = scalar(n, what);
+    if (!v) return std::nullopt;
+    auto d = parse_duration(*v);
+    if (!d) error(n, what + " must be a duration such as 500ms, 10s or 5m, got '" + *v + "'");
+    return d;
+  }
+
+  std::optional<std::string> one_of(const YAML::Node& n, const std::string& what, const std::vector<std::string>& options) {
+    auto v = scalar(n, what);
+    if (!v) return std::nullopt;
+    if (std::find(options.begin(), options.end(), *v) != options.end()) return v;
+    std::string msg = what + " must be one of " + join(options) + ", got '" + *v + "'";
+    if (auto s = did_you_mean(*v, options)) msg += "; did you mean '" + *s + "'?";
+    error(n, msg);
+    return std::nullopt;
+  }
+
+  // A list of names; a single scalar counts as a one-element list.
+  std::vector<std::string> names(const YAML::Node& n, const std::string& what) {
+    std::vector<std::string> out;
+    if (n.IsScalar()) {
+      if (auto v = nonempty(n, what)) out.push_back(*v);
+      return out;
+    }
+    if (!n.IsSequence()) {
+      error(n, what + " must be a list of names, got " + kind(n));
+      return out;
+    }
+    for (const auto& item : n)
+      if (auto v = nonempty(item, what + " entry")) out.push_back(*v);
+    return out;
+  }
+
+  std::string path(const std::string& p) const {
+    fs::path fp(p);
+    return (fp.is_absolute() ? fp : fs::path(base_dir_) / fp).lexically_normal().string();
+  }
+
+  const Environment& env() const { return env_; }
+  const std::string& file() const { return file_; }
+
+ private:
+  std::string file_;
+  const Environment& env_;
+  std::string base_dir_;
+  std::vector<Diagnostic> own_errors_;
+  std::vector<Diagnostic>* errors_ = &own_errors_;
+};
+
+std::optional<YAML::Node> parse_yaml(const std::string& path, std::vector<Diagnostic>& errors,
+                                     const SourceLocation& referenced_from) {
+  std::ifstream in(path);
+  if (!in) {
+    errors.push_back({referenced_from.file.empty() ? SourceLocation{path, 0, 0} : referenced_from,
+                      "cannot read " + path + ": " + std::strerror(errno)});
+    return std::nullopt;
+  }
+  try {
+    return YAML::Load(in);
+  } catch (const YAML::ParserException& e) {
+    errors.push_back({{path, e.mark.line + 1, e.mark.column + 1}, "YAML syntax error: " + e.msg});
+  } catch (const YAML::Exception& e) {
+    errors.push_back({{path, 0, 0}, std::string("YAML error: ") + e.what()});
+  }
+  return std::nullopt;
+}
+
+void read_tls(Reader& r, const YAML::Node& n, TlsConfig& tls, const std::string& where) {
+  if (n.IsScalar()) {
+    if (auto v = r.one_of(n, where + " tls", {"disable", "prefer", "require", "verify-ca", "verify-full"}))
+      tls.mode = *parse_tls_mode(*v);
+    return;
+  }
+  if (!r.is_map(n, where + " tls")) return;
+  r.check_keys(n, {"mode", "ca", "cert", "key"}, where + " tls");
+  if (n["mode"])
+    if (auto v = r.one_of(n["mode"], "tls mode", {"disable", "prefer", "require", "verify-ca", "verify-full"}))
+      tls.mode = *parse_tls_mode(*v);
+  if (n["ca"]) if (auto v = r.nonempty(n["ca"], "tls ca")) tls.ca = r.path(*v);
+  if (n["cert"]) if (auto v = r.nonempty(n["cert"], "tls cert")) tls.cert = r.path(*v);
+  if (n["key"]) if (auto v = r.nonempty(n["key"], "tls key")) tls.key = r.path(*v);
+  if ((tls.mode == TlsMode::verify_ca || tls.mode == TlsMode::verify_full) && tls.ca.empty())
+    r.error(n, where + " tls mode " + (tls.mode == TlsMode::verify_ca ? "verify-ca" : "verify-full") +
+                   " needs ca: the CA certificate file to verify the server with");
+  if (tls.cert.empty() != tls.key.empty()) r.error(n, where + " tls: cert and key go together");
+}
+
+ConnectionConfig read_connection(Reader& r, const std::string& name, const YAML::Node& n) {
+  ConnectionConfig c;
+  c.name = name;
+  c.location = r.at(n);
+  std::string where = "connection '" + name + "'";
+  if (!r.is_map(n, where)) return c;
+  r.check_keys(n, {"url", "driver", "host", "port", "database", "user", "password", "password_file", "path",
+                   "connect_timeout", "tls", "encoding", "timezone", "delimiter", "null"},
+               where);
+  if (n["url"]) {
+    if (auto url = r.nonempty(n["url"], where + " url")) {
+      std::string err = apply_url(*url, r.base_dir(), c);
+      if (!err.empty()) r.error(n["url"], where + " url: " + err);
+    }
+  }
+  if (n["driver"]) {
+    if (auto d = r.one_of(n["driver"], where + " driver", kDrivers)) {
+      if (!c.driver.empty() && c.driver != *d)
+        r.error(n["driver"], where + ": driver " + *d + " contradicts the url's " + c.driver);
+      c.driver = *d;
+    }
+  }
+  if (!n["url"] && !n["driver"]) r.error(n, where + " needs url: or driver: (" + Reader::join(kDrivers) + ")");
+  if (n["host"]) if (auto v = r.nonempty(n["host"], where + " host")) c.host = *v;
+  if (n["port"]) if (auto v = r.integer(n["port"], where + " port", 1, 65535)) c.port = static_cast<int>(*v);
+  if (n["database"]) if (auto v = r.nonempty(n["database"], where + " database")) c.database = *v;
+  if (n["user"]) if (auto v = r.nonempty(n["user"], where + " user")) c.user = *v;
+  if (n["password"]) if (auto v = r.scalar(n["password"], where + " password")) c.password = *v;
+  if (n["password_file"]) {
+    if (n["password"]) r.error(n["password_file"], where + ": give password or password_file, not both");
+    if (auto v = r.nonempty(n["password_file"], where + " password_file")) {
+      std::ifstream in(r.path(*v));
+      if (!in) {
+        r.error(n["password_file"], where + ": cannot read password_file " + r.path(*v));
+      } else {
+        std::getline(in, c.password);
+        if (!c.password.empty() && c.password.back() == '\r') c.password.pop_back();
+      }
+    }
+  }
+  if (n["path"]) if (auto v = r.nonempty(n["path"], where + " path")) c.path = *v == ":memory:" ? *v : r.path(*v);
+  if (n["connect_timeout"]) if (auto d = r.duration(n["connect_timeout"], where + " connect_timeout")) c.connect_timeout = *d;
+  if (n["tls"]) read_tls(r, n["tls"], c.tls, where);
+  if (n["encoding"]) if (auto v = r.one_of(n["encoding"], where + " encoding", {"utf8", "latin1", "cp1252"})) c.encoding = *v;
+  if (n["timezone"]) if (auto v = r.nonempty(n["timezone"], where + " timezone")) c.timezone = *v;
+  if (n["delimiter"]) {
+    if (auto v = r.scalar(n["delimiter"], where + " delimiter")) {
+      if (v->size() != 1 || *v == "\"" || *v == "\n" || *v == "\r")
+        r.error(n["delimiter"], where + " delimiter must be one character other than a quote or newline");
+      else
+        c.delimiter = (*v)[0];
+    }
+  }
+  if (n["null"]) if (auto v = r.scalar(n["null"], where + " null")) c.null_marker = *v;
+
+  bool server = c.driver == "postgres" || c.driver == "mysql";
+  bool file = c.driver == "sqlite" || c.driver == "csv";
+  if (server) {
+    if (c.host.empty()) c.host = "127.0.0.1";
+    if (c.database.empty()) r.error(n, where + " (" + c.driver + ") needs a database");
+    if (n["path"]) r.error(n["path"], where + ": path is for sqlite and csv connections");
+  }
+  if (file) {
+    if (c.path.empty()) r.error(n, where + " (" + c.driver + ") needs a path (or a url such as " + c.driver + ":file)");
+    for (const char* k : {"host", "port", "user", "password", "database", "tls"})
+      if (n[k]) r.error(n[k], where + ": " + k + " does not apply to a " + c.driver + " connection");
+  }
+  if (c.driver != "csv")
+    for (const char* k : {"delimiter", "null"})
+      if (n[k]) r.error(n[k], where + ": " + k + " applies only to csv connections");
+  return c;
+}
+
+void read_connections(Reader& r, const YAML::Node& n, Pipeline& p) {
+  if (!r.is_map(n, "connections")) return;
+  for (const auto& kv : n) {
+    std::string name = kv.first.Scalar();
+    if (p.connections.count(name)) {
+      r.error(kv.first, "connection '" + name + "' is defined twice");
+      continue;
+    }
+    p.connections[name] = read_connection(r, name, kv.second);
+  }
+}
+
+void read_settings(Reader& r, const YAML::Node& n, LoadSettings& s, const std::string& where) {
+  if (n["batch_size"]) if (auto v = r.integer(n["batch_size"], where + " batch_size", 1, 1000000)) s.batch_size = static_cast<int>(*v);
+  if (n["commit_every"]) if (auto v = r.integer(n["commit_every"], where + " commit_every", 1, 1000000)) s.commit_every = static_cast<int>(*v);
+  if (auto rn = n["retry"]) {
+    if (r.is_map(rn, where + " retry")) {
+      r.check_keys(rn, {"attempts", "initial_backoff", "max_backoff"}, where + " retry");
+      if (rn["attempts"]) if (auto v = r.integer(rn["attempts"], "retry attempts", 1, 1000)) s.retry.attempts = static_cast<int>(*v);
+      if (rn["initial_backoff"]) if (auto v = r.duration(rn["initial_backoff"], "retry initial_backoff")) s.retry.initial_backoff = *v;
+      if (rn["max_backoff"]) if (auto v = r.duration(rn["max_backoff"], "retry max_backoff")) s.retry.max_backoff = *v;
+      if (s.retry.max_backoff < s.retry.initial_backoff)
+        r.error(rn, where + " retry: max_backoff is shorter than initial_backoff");
+    }
+  }
+  if (n["on_error"]) if (auto v = r.one_of(n["on_error"], where + " on_error", {"abort", "reject"})) s.on_error = *v == "abort" ? OnError::abort : OnError::reject;
+  if (n["max_rejects"]) if (auto v = r.integer(n["max_rejects"], where + " max_rejects", 0, 1LL << 62)) s.max_rejects = *v;
+  if (n["reject_file"]) if (auto v = r.nonempty(n["reject_file"], where + " reject_file")) s.reject_file = *v;
+  if (n["on_invalid_text"])
+    if (auto v = r.one_of(n["on_invalid_text"], where + " on_invalid_text", {"reject", "replace", "strip"}))
+      s.on_invalid_text = *v == "reject" ? OnInvalidText::reject : *v == "replace" ? OnInvalidText::replace : OnInvalidText::strip;
+}
+
+const std::vector<std::string> kSettingKeys = {"batch_size", "commit_every", "retry", "on_error",
+                                               "max_rejects", "reject_file", "on_invalid_text"};
+
+std::vector<std::pair<std::string, std::string>> read_pairs(Reader& r, const YAML::Node& n, const std::string& what) {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (!r.is_map(n, what)) return out;
+  if (n.size() == 0) r.error(n, what + " is empty");
+  for (const auto& kv : n) {
+    auto v = r.scalar(kv.second, what + " value of '" + kv.first.Scalar() + "'");
+    if (v) out.emplace_back(kv.first.Scalar(), *v);
+  }
+  return out;
+}
+
+TransformConfig read_transform(Reader& r, const YAML::Node& n) {
+  TransformConfig t{};
+  t.location = r.at(n);
+  static const std::vector<std::string> kinds = {"rename", "drop", "cast", "default", "filter", "derive", "mask", "lua"};
+  if (!n.IsMap() || n.size() != 1) {
+    r.error(n, "a transform must be a mapping with exactly one of: " + Reader::join(kinds));
+    return t;
+  }
+  auto kv = *n.begin();
+  std::string k = kv.first.Scalar();
+  const YAML::Node& body = kv.second;
+  if (k == "rename") {
+    t.kind = TransformConfig::Kind::rename;
+    t.pairs = read_pairs(r, body, "rename");
+    std::set<std::string> targets;
+    for (const auto& [from, to] : t.pairs) {
+      if (to.empty()) r.error(body, "rename of '" + from + "' gives an empty name");
+      if (!targets.insert(to).second) r.error(body, "rename gives two columns the name '" + to + "'");
+    }
+  } else if (k == "drop") {
+    t.kind = TransformConfig::Kind::drop;
+    t.columns = r.names(body, "drop");
+  } else if (k == "cast") {
+    t.kind = TransformConfig::Kind::cast;
+    t.pairs = read_pairs(r, body, "cast");
+    for (const auto& [col, type] : t.pairs)
+      if (!parse_type_name(type))
+        r.error(body[col], "cast of '" + col + "': unknown type '" + type +
+                               "' (expected e.g. bigint, int, smallint, decimal(14,2), double, boolean, "
+                               "text, varchar(20), date, time, timestamp, timestamptz, json, uuid, bytes)");
+  } else if (k == "default") {
+    t.kind = TransformConfig::Kind::default_;
+    t.pairs = read_pairs(r, body, "default");
+  } else if (k == "filter") {
+    t.kind = TransformConfig::Kind::filter;
+    if (auto v = r.nonempty(body, "filter expression")) t.expression = *v;
+  } else if (k == "derive") {
+    t.kind = TransformConfig::Kind::derive;
+    if (r.is_map(body, "derive")) {
+      for (const auto& d : body) {
+        std::string col = d.first.Scalar();
+        if (d.second.IsMap()) {
+          r.check_keys(d.second, {"expr", "type"}, "derive of '" + col + "'");
+          if (!d.second["expr"]) r.error(d.second, "derive of '" + col + "' needs expr:");
+          else if (auto e = r.nonempty(d.second["expr"], "derive expr")) t.pairs.emplace_back(col, *e);
+          if (d.second["type"]) {
+            if (auto ty = r.nonempty(d.second["type"], "derive type")) {
+              if (!parse_type_name(*ty)) r.error(d.second["type"], "derive of '" + col + "': unknown type '" + *ty + "'");
+              else t.derive_types[col] = *ty;
+            }
+          }
+        } else if (auto e = r.nonempty(d.second, "derive expression of '" + col + "'")) {
+          t.pairs.emplace_back(col, *e);
+        }
+      }
+    }
+  } else if (k == "mask") {
+    t.kind = TransformConfig::Kind::mask;
+    t.pairs = read_pairs(r, body, "mask");
+    static const std::vector<std::string> methods = {"sha256", "md5", "null", "redact", "fake_email", "fake_name"};
+    for (const auto& [col, m] : t.pairs)
+      if (std::find(methods.begin(), methods.end(), m) == methods.end()) {
+        std::string msg = "mask of '" + col + "': unknown method '" + m + "' (expected " + Reader::join(methods) + ")";
+        if (auto s = did_you_mean(m, methods)) msg += "; did you mean '" + *s + "'?";
+        r.error(body[col], msg);
+      }
+  } else if (k == "lua") {
+    t.kind = TransformConfig::Kind::lua;
+    if (auto v = r.nonempty(body, "lua file")) {
+      t.path = r.path(*v);
+      if (!fs::exists(t.path)) r.error(body, "lua file " + t.path + " does not exist");
+    }
+  } else {
+    std::string msg = "unknown transform '" + k + "'";
+    if (auto s = did_you_mean(k, kinds)) msg += "; did you mean '" + *s + "'?";
+    else msg += " (expected one of: " + Reader::join(kinds) + ")";
+    r.error(kv.first, msg);
+  }
+  return t;
+}
+
+StepConfig read_step(Reader& r, const YAML::Node& n, const Pipeline& p, std::size_t index) {
+  StepConfig s;
+  s.location = r.at(n);
+  std::string where = "step " + std::to_string(index + 1);
+  if (!r.is_map(n, where)) return s;
+  r.check_keys(n, {"name", "extract", "transform", "load"}, where);
+  if (!n["name"]) r.error(n, where + " needs a name");
+  else if (auto v = r.nonempty(n["name"], where + " name")) {
+    s.name = *v;
+    where = "step '" + s.name + "'";
+  }
+  s.load.settings = p.defaults;
+
+  // extract
+  if (!n["extract"]) {
+    r.error(n, where + " needs extract:");
+  } else if (const YAML::Node e = n["extract"]; r.is_map(e, where + " extract")) {
+    auto& x = s.extract;
+    x.location = r.at(e);
+    r.check_keys(e, {"from", "table", "query", "tables", "columns", "where", "order_by", "incremental"}, where + " extract");
+    if (!e["from"]) r.error(e, where + " extract needs from: (a connection name)");
+    else if (auto v = r.nonempty(e["from"], "extract from")) x.from = *v;
+    if (e["table"]) if (auto v = r.nonempty(e["table"], "extract table")) x.table = *v;
+    if (e["query"]) if (auto v = r.nonempty(e["query"], "extract query")) x.query = *v;
+    if (auto t = e["tables"]) {
+      TablePatterns tp;
+      if (r.is_map(t, "extract tables")) {
+        r.check_keys(t, {"include", "exclude"}, "extract tables");
+        tp.include = t["include"] ? r.names(t["include"], "tables include") : std::vector<std::string>{"*"};
+        if (t["exclude"]) tp.exclude = r.names(t["exclude"], "tables exclude");
+      }
+      x.tables = tp;
+    }
+    int sources = !!e["table"] + !!e["query"] + !!e["tables"];
+    if (sources != 1)
+      r.error(e, where + " extract needs exactly one of table:, query: or tables:" +
+                     (sources ? std::string(" (got ") + std::to_string(sources) + ")" : std::string()));
+    if (e["columns"]) x.columns = r.names(e["columns"], "extract columns");
+    if (e["where"]) if (auto v = r.nonempty(e["where"], "extract where")) x.where = *v;
+    if (e["order_by"]) x.order_by = r.names(e["order_by"], "extract order_by");
+    if (auto inc = e["incremental"]) {
+      if (r.is_map(inc, "extract incremental")) {
+        r.check_keys(inc, {"cursor"}, "extract incremental");
+        if (!inc["cursor"]) r.error(inc, "incremental needs cursor: (a column)");
+        else if (auto v = r.nonempty(inc["cursor"], "incremental cursor")) x.incremental_cursor = *v;
+      }
+    }
+    if (e["query"] && x.order_by.empty())
+      r.error(e["query"], where + ": an extract query needs order_by: (the key its rows come ordered by, "
+                                  "so that an interrupted run can resume)");
+    if (e["query"] && (e["columns"] || e["where"]))
+      r.error(e["query"], where + ": columns: and where: apply to table:, not to a query (write them into the query)");
+    if (e["tables"] && (e["columns"] || e["order_by"] || e["where"] || e["incremental"]))
+      r.error(e["tables"], where + ": columns, where, order_by and incremental apply to one table, not to tables:");
+    if (!x.from.empty() && !p.connections.count(x.from)) {
+      std::vector<std::string> names;
+      for (const auto& [k, _] : p.connections) names.push_back(k);
+      std::string msg = where + " extract from: no connection named '" + x.from + "'";
+      if (auto sug = did_you_mean(x.from, names)) msg += "; did you mean '" + *sug + "'?";
+      r.error(e["from"], msg);
+    }
+  }
+
+  if (auto tn = n["transform"]) {
+    if (!tn.IsSequence()) r.error(tn, where + " transform must be a list of transforms");
+    else
+      for (const auto& item : tn) s.transforms.push_back(read_transform(r, item));
+  }
+
+  if (!n["load"]) {
+    r.error(n, where + " needs load:");
+  } else if (const YAML::Node l = n["load"]; r.is_map(l, where + " load")) {
+    auto& ld = s.load;
+    ld.location = r.at(l);
+    std::vector<std::string> keys = {"to", "table", "schema", "mode", "key", "create"};
+    keys.insert(keys.end(), kSettingKeys.begin(), kSettingKeys.end());
+    r.check_keys(l, keys, where + " load");
+    if (!l["to"]) r.error(l, where + " load needs to: (a connection name)");
+    else if (auto v = r.nonempty(l["to"], "load to")) ld.to = *v;
+    if (l["table"]) if (auto v = r.nonempty(l["table"], "load table")) ld.table = *v;
+    if (l["schema"]) if (auto v = r.nonempty(l["schema"], "load schema")) ld.schema = *v;
+    if (l["mode"])
+      if (auto v = r.one_of(l["mode"], "load mode", {"append", "truncate", "replace", "upsert"}))
+        ld.mode = *v == "append" ? LoadMode::append : *v == "truncate" ? LoadMode::truncate
+                : *v == "replace" ? LoadMode::replace : LoadMode::upsert;
+    if (l["key"]) ld.key = r.names(l["key"], "load key");
+    if (l["create"])
+      if (auto v = r.one_of(l["create"], "load create", {"if_missing", "never", "always"}))
+        ld.create = *v == "if_missing" ? CreateMode::if_missing : *v == "never" ? CreateMode::never : CreateMode::always;
+    read_settings(r, l, ld.settings, where + " load");
+    if (!ld.to.empty() && !p.connections.count(ld.to)) {
+      std::vector<std::string> names;
+      for (const auto& [k, _] : p.connections) names.push_back(k);
+      std::string msg = where + " load to: no connection named '" + ld.to + "'";
+      if (auto sug = did_you_mean(ld.to, names)) msg += "; did you mean '" + *sug + "'?";
+      r.error(l["to"], msg);
+    }
+    if (s.extract.tables && l["table"]) r.error(l["table"], where + ": a whole-database copy loads each table under its own name; use schema: instead of table:");
+    if (!s.extract.query.empty() && ld.table.empty()) r.error(l, where + ": a query extract needs load table:");
+    if (ld.mode == LoadMode::upsert && ld.key.empty() && !s.extract.query.empty())
+      r.error(l, where + ": upsert of a query needs key: (there is no primary key to default to)");
+    if (!s.extract.incremental_cursor.empty() && (ld.mode == LoadMode::replace || ld.mode == LoadMode::truncate))
+      r.error(l["mode"] ? l["mode"] : l, where + ": incremental loads work with append or upsert, not " + to_string(ld.mode));
+    if (ld.table.empty() && !s.extract.table.empty()) ld.table = s.extract.table;
+  }
+  return s;
+}
+
+}  // namespace
+
+Pipeline load_pipeline(const std::string& path, const Environment& env) {
+  std::vector<Diagnostic> errors;
+  Pipeline p;
+  p.file = fs::absolute(path).lexically_normal().string();
+  p.base_dir = fs::path(p.file).parent_path().string();
+  auto root = parse_yaml(path, errors, {});
+  if (!root) throw ConfigErrors(std::move(errors));
+  Reader r(path, env, p.base_dir);
+  r.share_errors(&errors);
+  const YAML::Node& doc = *root;
+  if (!doc.IsMap()) {
+    r.error(doc, "a pipeline file must be a mapping with version, name, connections and steps, got " + Reader::kind(doc));
+    throw ConfigErrors(std::move(errors));
+  }
+  r.check_keys(doc, {"version", "name", "connections", "connections_file", "defaults", "steps"}, "the pipeline");
+  if (!doc["version"]) r.error(doc, "missing version: (write version: 1)");
+  else if (auto v = r.integer(doc["version"], "version", 1, 1)) p.version = static_cast<int>(*v);
+  if (!doc["name"]) {
+    r.error(doc, "missing name: (it identifies the pipeline in state, locks and logs)");
+  } else if (auto v = r.nonempty(doc["name"], "name")) {
+    p.name = *v;
+    for (char c : p.name)
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') {
+        r.error(doc["name"], "name '" + p.name + "' may hold only letters, digits, '-', '_' and '.'");
+        break;
+      }
+  }
+  if (doc["connections"]) read_connections(r, doc["connections"], p);
+  if (auto cf = doc["connections_file"]) {
+    if (auto v = r.nonempty(cf, "connections_file")) {
+      std::string cpath = r.path(*v);
+      if (auto cdoc = parse_yaml(cpath, errors, r.at(cf))) {
+        Reader cr(cpath, env, fs::path(cpath).parent_path().string());
+        cr.share_errors(&errors);
+        YAML::Node cn = *cdoc;
+        if (cn.IsMap() && cn["connections"]) {
+          cr.check_keys(cn, {"connections"}, "the connections file");
+          cn = cn["connections"];
+        }
+        std::map<std::string, ConnectionConfig> inline_conns = p.connections;
+        p.connections.clear();
+        read_connections(cr, cn, p);
+        // Connections written in the pipeline itself win over shared profiles.
+        for (auto& [k, c] : inline_conns) p.connections[k] = c;
+      }
+    }
+  }
+  if (!doc["connections"] && !doc["connections_file"]) r.error(doc, "missing connections: (or connections_file:)");
+  if (auto d = doc["defaults"]) {
+    if (r.is_map(d, "defaults")) {
+      r.check_keys(d, kSettingKeys, "defaults");
+      read_settings(r, d, p.defaults, "defaults");
+    }
+  }
+  if (!doc["steps"]) {
+    r.error(doc, "missing steps: (a list of extract/transform/load steps)");
+  } else if (!doc["steps"].IsSequence() || doc["steps"].size() == 0) {
+    r.error(doc["steps"], "steps must be a non-empty list");
+  } else {
+    std::set<std::string> names;
+    std::size_t i = 0;
+    for (const auto& sn : doc["steps"]) {
+      StepConfig s = read_step(r, sn, p, i++);
+      if (!s.name.empty() && !names.insert(s.name).second)
+        r.error(sn["name"], "step name '" + s.name + "' is used twice");
+      p.steps.push_back(std::move(s));
+    }
+  }
+  if (!errors.empty()) throw ConfigErrors(std::move(errors));
+  return p;
+}
+
+}  // namespace sluice::config

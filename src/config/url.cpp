@@ -1,0 +1,141 @@
+#include <filesystem>
+
+#include "sluice/config.h"
+
+namespace sluice::config {
+namespace {
+
+std::string percent_decode(const std::string& s, bool& ok) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%') {
+      if (i + 2 >= s.size() || !std::isxdigit(static_cast<unsigned char>(s[i + 1])) ||
+          !std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+        ok = false;
+        return {};
+      }
+      out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+std::string resolve(const std::string& path, const std::string& base_dir) {
+  std::filesystem::path p(path);
+  if (p.is_absolute()) return p.lexically_normal().string();
+  return (std::filesystem::path(base_dir) / p).lexically_normal().string();
+}
+
+}  // namespace
+
+std::optional<TlsMode> parse_tls_mode(const std::string& s) {
+  if (s == "disable" || s == "disabled") return TlsMode::disable;
+  if (s == "prefer" || s == "preferred" || s == "allow") return TlsMode::prefer;
+  if (s == "require" || s == "required") return TlsMode::require;
+  if (s == "verify-ca" || s == "verify_ca") return TlsMode::verify_ca;
+  if (s == "verify-full" || s == "verify_identity" || s == "verify-identity") return TlsMode::verify_full;
+  return std::nullopt;
+}
+
+std::string apply_url(const std::string& url, const std::string& base_dir, ConnectionConfig& out) {
+  auto colon = url.find(':');
+  if (colon == std::string::npos || colon == 0)
+    return "expected a URL such as postgres://user@host/db, mysql://..., sqlite:path.db or csv://folder";
+  std::string scheme = url.substr(0, colon);
+  for (auto& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string rest = url.substr(colon + 1);
+
+  if (scheme == "sqlite" || scheme == "csv") {
+    out.driver = scheme;
+    if (scheme == "sqlite" && rest == ":memory:") { out.path = ":memory:"; return {}; }
+    std::string path = rest;
+    if (path.rfind("//", 0) == 0) path = path.substr(2);  // "//" + "/abs" or "//./rel"
+    if (path.empty()) return "the " + scheme + " URL has no path";
+    bool ok = true;
+    path = percent_decode(path, ok);
+    if (!ok) return "bad %-escape in the URL path";
+    out.path = resolve(path, base_dir);
+    return {};
+  }
+
+  if (scheme == "postgres" || scheme == "postgresql") out.driver = "postgres";
+  else if (scheme == "mysql" || scheme == "mariadb") out.driver = "mysql";
+  else
+    return "unknown URL scheme '" + scheme + "': expected postgres, postgresql, mysql, mariadb, sqlite or csv";
+
+  if (rest.rfind("//", 0) != 0) return "expected " + scheme + "://host/database";
+  rest = rest.substr(2);
+  std::string query;
+  if (auto q = rest.find('?'); q != std::string::npos) { query = rest.substr(q + 1); rest = rest.substr(0, q); }
+  std::string path;
+  if (auto slash = rest.find('/'); slash != std::string::npos) { path = rest.substr(slash + 1); rest = rest.substr(0, slash); }
+  bool ok = true;
+  if (auto at = rest.rfind('@'); at != std::string::npos) {
+    std::string userinfo = rest.substr(0, at);
+    rest = rest.substr(at + 1);
+    auto c = userinfo.find(':');
+    out.user = percent_decode(userinfo.substr(0, c), ok);
+    if (c != std::string::npos) out.password = percent_decode(userinfo.substr(c + 1), ok);
+  }
+  std::string hostport = rest;
+  std::string port;
+  if (!hostport.empty() && hostport[0] == '[') {
+    auto close = hostport.find(']');
+    if (close == std::string::npos) return "unterminated [ in the URL host";
+    out.host = hostport.substr(1, close - 1);
+    if (close + 1 < hostport.size()) {
+      if (hostport[close + 1] != ':') return "expected :port after ]";
+      port = hostport.substr(close + 2);
+    }
+  } else if (auto c = hostport.rfind(':'); c != std::string::npos) {
+    out.host = hostport.substr(0, c);
+    port = hostport.substr(c + 1);
+  } else {
+    out.host = hostport;
+  }
+  if (!port.empty()) {
+    for (char ch : port)
+      if (!std::isdigit(static_cast<unsigned char>(ch))) return "port '" + port + "' is not a number";
+    int p = std::stoi(port.substr(0, 6));
+    if (p < 1 || p > 65535) return "port " + port + " is out of range 1-65535";
+    out.port = p;
+  }
+  out.database = percent_decode(path, ok);
+  if (!ok) return "bad %-escape in the URL";
+
+  std::size_t start = 0;
+  while (start < query.size()) {
+    auto amp = query.find('&', start);
+    std::string kv = query.substr(start, amp == std::string::npos ? std::string::npos : amp - start);
+    start = amp == std::string::npos ? query.size() : amp + 1;
+    if (kv.empty()) continue;
+    auto eq = kv.find('=');
+    std::string k = kv.substr(0, eq);
+    std::string v = eq == std::string::npos ? "" : percent_decode(kv.substr(eq + 1), ok);
+    if (k == "sslmode" || k == "ssl-mode" || k == "ssl_mode" || k == "tls") {
+      auto m = parse_tls_mode(v);
+      if (!m) return "unknown TLS mode '" + v + "': expected disable, prefer, require, verify-ca or verify-full";
+      out.tls.mode = *m;
+    } else if (k == "sslrootcert" || k == "ssl-ca" || k == "ca") out.tls.ca = resolve(v, base_dir);
+    else if (k == "sslcert" || k == "ssl-cert" || k == "cert") out.tls.cert = resolve(v, base_dir);
+    else if (k == "sslkey" || k == "ssl-key" || k == "key") out.tls.key = resolve(v, base_dir);
+    else if (k == "connect_timeout") {
+      auto d = parse_duration(v);
+      if (!d) {
+        bool digits = !v.empty();
+        for (char ch : v) digits = digits && std::isdigit(static_cast<unsigned char>(ch));
+        if (!digits) return "connect_timeout '" + v + "' is not a duration";
+        d = Millis(std::stoll(v) * 1000);
+      }
+      out.connect_timeout = *d;
+    } else {
+      return "unknown URL parameter '" + k + "' (known: sslmode, sslrootcert, sslcert, sslkey, connect_timeout)";
+    }
+  }
+  return {};
+}
+
+}  // namespace sluice::config

@@ -1,0 +1,333 @@
+// CSV folders: one file per table (<folder>/<table>.csv) with a header row. Checkpoints
+// live in <folder>/.sluice_state.json beside the output, written atomically after the
+// data file is synced, and record the byte length of the committed output so a resumed
+// run cuts off anything written after the last commit.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "drivers/csv/csv_format.h"
+#include "sluice/connection.h"
+#include "sluice/registry.h"
+#include "sluice/status.h"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace sluice::csv {
+namespace {
+
+[[noreturn]] void io_error(const std::string& what) {
+  throw Error(ErrorClass::internal, what + ": " + std::strerror(errno));
+}
+
+void fsync_path(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY);
+  if (fd >= 0) { ::fsync(fd); ::close(fd); }
+}
+
+std::string now_text() {
+  auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", std::gmtime(&t));
+  return buf;
+}
+
+// The folder's state file: {"pipeline": {"step": {...}}}.
+class StateFile {
+ public:
+  explicit StateFile(std::string folder) : path_(fs::path(folder) / ".sluice_state.json") {}
+
+  json read() const {
+    std::ifstream in(path_);
+    if (!in) return json::object();
+    json j = json::parse(in, nullptr, false);
+    if (j.is_discarded() || !j.is_object())
+      throw Error(ErrorClass::internal, "state file " + path_ + " is corrupt; remove it with sluice state --reset-all");
+    return j;
+  }
+
+  // Replaces the file atomically: a crash leaves either the old or the new state.
+  void write(const json& j) const {
+    std::string tmp = path_ + ".tmp";
+    {
+      std::ofstream out(tmp, std::ios::trunc);
+      out << j.dump(2);
+      if (!out) io_error("writing " + tmp);
+    }
+    fsync_path(tmp);
+    if (std::rename(tmp.c_str(), path_.c_str()) != 0) io_error("replacing " + path_);
+    fsync_path(fs::path(path_).parent_path().string());
+  }
+
+  static Checkpoint to_checkpoint(const json& e) {
+    Checkpoint cp;
+    cp.run_id = e.value("run_id", "");
+    cp.last_key = decode_key(e.value("last_key", ""));
+    cp.rows = e.value("rows", 0LL);
+    cp.completed = e.value("completed", false);
+    return cp;
+  }
+
+  void save(const std::string& pipeline, const std::string& step, const Checkpoint& cp, std::int64_t offset) const {
+    json j = read();
+    json& e = j[pipeline][step];
+    e["run_id"] = cp.run_id;
+    e["last_key"] = encode_key(cp.last_key);
+    e["rows"] = cp.rows;
+    e["completed"] = cp.completed;
+    e["offset"] = offset;
+    e["updated_at"] = now_text();
+    write(j);
+  }
+
+ private:
+  std::string path_;
+};
+
+class CsvSource final : public Source {
+ public:
+  CsvSource(const std::string& path, const Dialect& d, const ExtractRequest& req) : reader_(path, d) {
+    Row header;
+    if (!reader_.next(header)) throw Error(ErrorClass::config, "CSV file " + path + " is empty: it needs a header row");
+    std::vector<std::string> names;
+    for (auto& v : header) names.push_back(v.str());
+    for (const auto& n : names) schema_.columns.push_back({n, TypeInfo::of(TypeId::text), true});
+    if (!req.columns.empty()) {
+      Schema picked;
+      for (const auto& c : req.columns) {
+        auto idx = schema_.index_of(c);
+        if (!idx) throw Error(ErrorClass::config, "column '" + c + "' is not in the header of " + path);
+        picked.columns.push_back(schema_.columns[*idx]);
+        pick_.push_back(*idx);
+      }
+      schema_ = picked;
+    }
+    width_ = names.size();
+    for (std::int64_t i = 0; i < req.skip_rows; ++i)
+      if (!reader_.next(scratch_)) break;
+  }
+
+  const Schema& schema() const override { return schema_; }
+
+  bool read(Batch& batch) override {
+    batch.clear();
+    while (!batch.full()) {
+      if (!reader_.next(scratch_)) break;
+      if (scratch_.size() != width_)
+        throw Error(ErrorClass::data, reader_.path() + ":" + std::to_string(reader_.record_line()) + ": expected " +
+                                          std::to_string(width_) + " fields as in the header, found " +
+                                          std::to_string(scratch_.size()));
+      Row& row = batch.append_row(schema_.size());
+      if (pick_.empty()) {
+        for (std::size_t i = 0; i < width_; ++i) std::swap(row[i], scratch_[i]);
+      } else {
+        for (std::size_t i = 0; i < pick_.size(); ++i) std::swap(row[i], scratch_[pick_[i]]);
+      }
+    }
+    return !batch.empty();
+  }
+
+ private:
+  Reader reader_;
+  Schema schema_;
+  std::vector<std::size_t> pick_;
+  std::size_t width_ = 0;
+  Row scratch_;
+};
+
+class CsvSink final : public Sink {
+ public:
+  CsvSink(std::string folder, const Dialect& d, LoadRequest req, std::int64_t resume_offset)
+      : dialect_(d), req_(std::move(req)), state_(folder) {
+    final_path_ = (fs::path(folder) / (req_.table.name + ".csv")).string();
+    // truncate and replace build the new file aside and swap it in at the end, so
+    // readers never see a half-written file and a failed run leaves the old one.
+    bool aside = req_.mode != LoadMode::append;
+    path_ = aside ? final_path_ + ".sluice-tmp" : final_path_;
+    bool exists = fs::exists(path_);
+    if (req_.resuming && exists) {
+      fs::resize_file(path_, static_cast<std::uintmax_t>(resume_offset));
+    } else if (aside || !exists || fs::file_size(path_) == 0) {
+      std::ofstream(path_, std::ios::trunc);
+      std::string header;
+      format_header(req_.schema.names(), dialect_, header);
+      out_ = std::fopen(path_.c_str(), "ab");
+      if (!out_) io_error("cannot open " + path_);
+      std::fwrite(header.data(), 1, header.size(), out_);
+    } else {
+      check_header();
+    }
+    if (!out_) out_ = std::fopen(path_.c_str(), "ab");
+    if (!out_) io_error("cannot open " + path_);
+  }
+  ~CsvSink() override {
+    if (out_) std::fclose(out_);
+  }
+
+  void begin() override {}
+  void truncate() override {}  // the file was started empty (written aside)
+
+  void write(const Batch& batch) override {
+    buf_.clear();
+    for (std::size_t r = 0; r < batch.size(); ++r) format_record(batch[r], dialect_, buf_);
+    if (std::fwrite(buf_.data(), 1, buf_.size(), out_) != buf_.size()) io_error("writing " + path_);
+  }
+
+  void commit(const Checkpoint& cp) override {
+    if (std::fflush(out_) != 0 || ::fsync(fileno(out_)) != 0) io_error("syncing " + path_);
+    state_.save(req_.pipeline, req_.state_key, cp, static_cast<std::int64_t>(std::ftell(out_)));
+    ++commits_;
+  }
+
+  void finish(const Checkpoint& cp) override {
+    if (std::fflush(out_) != 0 || ::fsync(fileno(out_)) != 0) io_error("syncing " + path_);
+    if (path_ != final_path_) {
+      // The state is saved before the rename: a crash in between re-finishes on rerun.
+      state_.save(req_.pipeline, req_.state_key, cp, static_cast<std::int64_t>(std::ftell(out_)));
+      if (std::rename(path_.c_str(), final_path_.c_str()) != 0) io_error("replacing " + final_path_);
+    } else {
+      state_.save(req_.pipeline, req_.state_key, cp, static_cast<std::int64_t>(std::ftell(out_)));
+    }
+    ++commits_;
+  }
+
+  void rollback() noexcept override {}  // uncommitted bytes are cut off on resume
+  std::int64_t commits() const override { return commits_; }
+
+ private:
+  void check_header() {
+    Reader r(path_, dialect_);
+    Row header;
+    r.next(header);
+    std::vector<std::string> names;
+    for (auto& v : header) names.push_back(v.str());
+    if (names != req_.schema.names())
+      throw Error(ErrorClass::config, "cannot append to " + path_ + ": its header does not match the step's columns");
+  }
+
+  Dialect dialect_;
+  LoadRequest req_;
+  StateFile state_;
+  std::string final_path_, path_;
+  std::FILE* out_ = nullptr;
+  std::string buf_;
+  std::int64_t commits_ = 0;
+};
+
+class CsvConnection final : public Connection {
+ public:
+  explicit CsvConnection(const ConnectionConfig& cfg) : cfg_(cfg), state_(cfg.path) {
+    dialect_.delimiter = cfg.delimiter;
+    dialect_.null_marker = cfg.null_marker;
+    dialect_.encoding = cfg.encoding;
+  }
+
+  std::string file_of(const TableRef& t) const { return (fs::path(cfg_.path) / (t.name + ".csv")).string(); }
+
+  std::vector<TableRef> list_tables(const std::string&) override {
+    std::vector<TableRef> out;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(cfg_.path, ec))
+      if (e.is_regular_file() && e.path().extension() == ".csv") out.push_back({"", e.path().stem().string()});
+    if (ec) throw Error(ErrorClass::connect, "cannot list CSV folder " + cfg_.path + ": " + ec.message());
+    std::sort(out.begin(), out.end(), [](const TableRef& a, const TableRef& b) { return a.name < b.name; });
+    return out;
+  }
+
+  std::optional<Schema> describe(const TableRef& t) override {
+    if (!fs::exists(file_of(t))) return std::nullopt;
+    ExtractRequest req;
+    req.table = t;
+    CsvSource src(file_of(t), dialect_, req);
+    return src.schema();
+  }
+
+  std::optional<std::int64_t> estimate_rows(const TableRef&) override { return std::nullopt; }
+
+  std::unique_ptr<Source> open_source(const ExtractRequest& req) override {
+    if (!req.query.empty()) throw Error(ErrorClass::config, "a CSV connection has no query language: use table:");
+    if (!req.where.empty()) throw Error(ErrorClass::config, "a CSV connection cannot apply where: (use a filter transform)");
+    if (!fs::exists(file_of(req.table)))
+      throw Error(ErrorClass::config, "CSV file " + file_of(req.table) + " does not exist");
+    return std::make_unique<CsvSource>(file_of(req.table), dialect_, req);
+  }
+
+  std::unique_ptr<Sink> open_sink(const LoadRequest& req) override {
+    if (req.mode == LoadMode::upsert)
+      throw Error(ErrorClass::config, "a CSV target supports append, truncate and replace, not upsert");
+    std::error_code ec;
+    fs::create_directories(cfg_.path, ec);
+    if (ec) throw Error(ErrorClass::connect, "cannot create CSV folder " + cfg_.path + ": " + ec.message());
+    if (req.create == CreateMode::never && !fs::exists(file_of(req.table)))
+      throw Error(ErrorClass::config, "target file " + file_of(req.table) + " does not exist and create is never");
+    std::int64_t offset = 0;
+    if (req.resuming) {
+      json j = state_.read();
+      if (j.contains(req.pipeline) && j[req.pipeline].contains(req.state_key))
+        offset = j[req.pipeline][req.state_key].value("offset", 0LL);
+    }
+    if (req.create == CreateMode::always && !req.resuming && req.mode == LoadMode::append) fs::remove(file_of(req.table), ec);
+    return std::make_unique<CsvSink>(cfg_.path, dialect_, req, offset);
+  }
+
+  bool resumes_by_position() const override { return true; }
+
+  std::string column_type_sql(const TypeInfo&) override { return "text"; }
+  std::string create_table_sql(const TableRef& t, const Schema& s, const std::vector<std::string>&) override {
+    std::string cols;
+    for (const auto& n : s.names()) cols += (cols.empty() ? "" : ",") + n;
+    return "-- CSV file " + file_of(t) + " with header: " + cols;
+  }
+
+  std::optional<Checkpoint> read_checkpoint(const std::string& pipeline, const std::string& key) override {
+    json j = state_.read();
+    if (!j.contains(pipeline) || !j[pipeline].contains(key)) return std::nullopt;
+    return StateFile::to_checkpoint(j[pipeline][key]);
+  }
+  void write_checkpoint(const std::string& pipeline, const std::string& key, const Checkpoint& cp) override {
+    std::int64_t offset = 0;
+    json j = state_.read();
+    if (j.contains(pipeline) && j[pipeline].contains(key)) offset = j[pipeline][key].value("offset", 0LL);
+    state_.save(pipeline, key, cp, offset);
+  }
+  std::vector<StateRow> read_state(const std::string& pipeline) override {
+    std::vector<StateRow> out;
+    json j = state_.read();
+    if (!j.contains(pipeline)) return out;
+    for (auto& [step, e] : j[pipeline].items()) out.push_back({step, StateFile::to_checkpoint(e), e.value("updated_at", "")});
+    return out;
+  }
+  void clear_state(const std::string& pipeline, const std::string& step) override {
+    json j = state_.read();
+    if (!j.contains(pipeline)) return;
+    if (step.empty()) j.erase(pipeline);
+    else {
+      j[pipeline].erase(step);
+      std::vector<std::string> nested;
+      for (auto& [k, _] : j[pipeline].items())
+        if (k.rfind(step + "/", 0) == 0) nested.push_back(k);
+      for (auto& k : nested) j[pipeline].erase(k);
+    }
+    state_.write(j);
+  }
+
+ private:
+  ConnectionConfig cfg_;
+  Dialect dialect_;
+  StateFile state_;
+};
+
+}  // namespace
+
+void register_driver(DriverRegistry& r) {
+  r.add("csv", [](const ConnectionConfig& cfg) { return std::make_unique<CsvConnection>(cfg); });
+}
+
+}  // namespace sluice::csv

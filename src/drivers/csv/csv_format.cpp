@@ -1,0 +1,167 @@
+#include "drivers/csv/csv_format.h"
+
+#include <cerrno>
+#include <cstring>
+
+#include "sluice/status.h"
+
+namespace sluice::csv {
+namespace {
+
+// Windows-1252's 0x80-0x9F block (0 where undefined).
+const char16_t kCp1252[32] = {0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+                              0x2039, 0x0152, 0, 0x017D, 0, 0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+                              0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178};
+
+void append_utf8(std::string& out, unsigned cp) {
+  if (cp < 0x80) out += static_cast<char>(cp);
+  else if (cp < 0x800) { out += static_cast<char>(0xC0 | (cp >> 6)); out += static_cast<char>(0x80 | (cp & 0x3F)); }
+  else {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+}  // namespace
+
+Reader::Reader(const std::string& path, Dialect dialect) : path_(path), dialect_(std::move(dialect)), buf_(1 << 16) {
+  file_ = std::fopen(path.c_str(), "rb");
+  if (!file_) throw Error(ErrorClass::config, "cannot read CSV file " + path + ": " + std::strerror(errno));
+  // A UTF-8 byte order mark is not part of the first column's name.
+  len_ = std::fread(buf_.data(), 1, buf_.size(), file_);
+  if (len_ >= 3 && std::memcmp(buf_.data(), "\xEF\xBB\xBF", 3) == 0) pos_ = 3;
+}
+
+Reader::~Reader() {
+  if (file_) std::fclose(file_);
+}
+
+int Reader::get() {
+  if (pos_ == len_) {
+    len_ = std::fread(buf_.data(), 1, buf_.size(), file_);
+    pos_ = 0;
+    if (len_ == 0) {
+      if (std::ferror(file_)) throw Error(ErrorClass::transient, "error reading " + path_ + ": " + std::strerror(errno));
+      return EOF;
+    }
+  }
+  return static_cast<unsigned char>(buf_[pos_++]);
+}
+
+void Reader::finish_field(Row& fields, std::size_t& n, bool quoted) {
+  if (n == fields.size()) fields.emplace_back();
+  Value& v = fields[n++];
+  bool is_null = !quoted && (dialect_.null_marker ? field_ == *dialect_.null_marker : field_.empty());
+  if (is_null) { v.set_null(); return; }
+  if (dialect_.encoding == "utf8") {
+    if (!convert::valid_utf8(field_))
+      throw Error(ErrorClass::data, path_ + ":" + std::to_string(record_line_) + ": field " + std::to_string(n) +
+                                        " is not valid UTF-8 (set encoding: latin1 or cp1252 on the connection if the file is not UTF-8)");
+    v.set_text(field_);
+    return;
+  }
+  std::string& out = v.string_buffer(Value::Kind::text);
+  for (unsigned char c : field_) {
+    unsigned cp = c;
+    if (dialect_.encoding == "cp1252" && c >= 0x80 && c < 0xA0) cp = kCp1252[c - 0x80] ? kCp1252[c - 0x80] : c;
+    append_utf8(out, cp);
+  }
+}
+
+bool Reader::next(Row& fields) {
+  std::size_t n = 0;
+  record_line_ = line_;
+  int c = get();
+  if (c == EOF) return false;
+  const char delim = dialect_.delimiter;
+  for (;;) {
+    field_.clear();
+    bool quoted = false;
+    if (c == '"') {
+      quoted = true;
+      for (;;) {
+        c = get();
+        if (c == EOF)
+          throw Error(ErrorClass::data, path_ + ":" + std::to_string(record_line_) + ": quoted field is not closed before the end of the file");
+        if (c == '"') {
+          c = get();
+          if (c == '"') { field_ += '"'; continue; }
+          break;
+        }
+        if (c == '\n') ++line_;
+        field_ += static_cast<char>(c);
+      }
+      if (c != delim && c != '\n' && c != '\r' && c != EOF)
+        throw Error(ErrorClass::data, path_ + ":" + std::to_string(line_) + ": unexpected character after a closing quote (a quote inside a field must be doubled)");
+    } else {
+      while (c != delim && c != '\n' && c != '\r' && c != EOF) {
+        if (c == '"')
+          throw Error(ErrorClass::data, path_ + ":" + std::to_string(line_) + ": quote inside an unquoted field (quote the whole field and double the quote)");
+        field_ += static_cast<char>(c);
+        c = get();
+      }
+    }
+    finish_field(fields, n, quoted);
+    if (c == delim) { c = get(); continue; }
+    if (c == '\r') {
+      int after = get();
+      if (after != '\n' && after != EOF) --pos_;  // a lone CR ends the record too
+      ++line_;
+    } else if (c == '\n') {
+      ++line_;
+    }
+    break;
+  }
+  fields.resize(n);
+  return true;
+}
+
+namespace {
+void append_field(const Value& v, const Dialect& d, std::string& out, std::string& scratch) {
+  if (v.is_null()) {
+    if (d.null_marker) out += *d.null_marker;
+    return;
+  }
+  const std::string* text;
+  if (v.kind() == Value::Kind::text || v.kind() == Value::Kind::json || v.kind() == Value::Kind::decimal ||
+      v.kind() == Value::Kind::uuid) {
+    text = &v.str();
+  } else if (v.kind() == Value::Kind::bytes) {
+    // bytea hex form, as PostgreSQL writes it in CSV.
+    scratch = "\\x" + convert::hex_encode(v.str());
+    text = &scratch;
+  } else {
+    scratch.clear();
+    v.append_text(scratch);
+    text = &scratch;
+  }
+  bool quote = text->empty() || (d.null_marker && *text == *d.null_marker);
+  for (char c : *text) {
+    if (c == d.delimiter || c == '"' || c == '\n' || c == '\r') { quote = true; break; }
+  }
+  if (!quote) { out += *text; return; }
+  out += '"';
+  for (char c : *text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+}
+}  // namespace
+
+void format_record(const Row& row, const Dialect& d, std::string& out) {
+  std::string scratch;
+  for (std::size_t i = 0; i < row.size(); ++i) {
+    if (i) out += d.delimiter;
+    append_field(row[i], d, out, scratch);
+  }
+  out += '\n';
+}
+
+void format_header(const std::vector<std::string>& names, const Dialect& d, std::string& out) {
+  Row row(names.size());
+  for (std::size_t i = 0; i < names.size(); ++i) row[i].set_text(names[i]);
+  format_record(row, d, out);
+}
+
+}  // namespace sluice::csv

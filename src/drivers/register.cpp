@@ -1,0 +1,12 @@
+#include "sluice/registry.h"
+
+namespace sluice {
+namespace sqlite { void register_driver(DriverRegistry&); }
+namespace csv { void register_driver(DriverRegistry&); }
+
+void register_builtin_drivers(DriverRegistry& registry) {
+  sqlite::register_driver(registry);
+  csv::register_driver(registry);
+}
+
+}  // namespace sluice

@@ -1,0 +1,71 @@
+#include "drivers/sql_text.h"
+
+namespace sluice::sql {
+
+std::string quote(const std::string& ident, char q) {
+  std::string out(1, q);
+  for (char c : ident) {
+    if (c == q) out += q;
+    out += c;
+  }
+  out += q;
+  return out;
+}
+
+std::string quote_table(const TableRef& t, char q) {
+  return t.schema.empty() ? quote(t.name, q) : quote(t.schema, q) + "." + quote(t.name, q);
+}
+
+std::string after_key_condition(const std::vector<std::string>& key, char q,
+                                const std::string& (*placeholder)(std::size_t), std::size_t& next_param,
+                                std::vector<std::size_t>& param_key_index) {
+  std::string out;
+  for (std::size_t i = 0; i < key.size(); ++i) {
+    out += i ? " OR (" : "(";
+    for (std::size_t j = 0; j < i; ++j) {
+      out += quote(key[j], q) + " = " + placeholder(next_param++) + " AND ";
+      param_key_index.push_back(j);
+    }
+    out += quote(key[i], q) + " > " + placeholder(next_param++) + ")";
+    param_key_index.push_back(i);
+  }
+  return "(" + out + ")";
+}
+
+Select keyed_select(const ExtractRequest& req, char q, const std::vector<std::string>& all_columns,
+                    const std::string& (*placeholder)(std::size_t)) {
+  Select s;
+  const auto& cols = req.columns.empty() ? all_columns : req.columns;
+  std::string list;
+  for (const auto& c : cols) list += (list.empty() ? "" : ", ") + quote(c, q);
+  std::string from = req.query.empty() ? quote_table(req.table, q) : "(" + req.query + ") AS sluice_q";
+  s.sql = "SELECT " + list + " FROM " + from;
+  std::vector<std::string> conds;
+  if (!req.where.empty()) conds.push_back("(" + req.where + ")");
+  if (!req.resume_after.empty()) {
+    std::size_t next = 0;
+    std::vector<std::size_t> idx;
+    conds.push_back(after_key_condition(req.order_by, q, placeholder, next, idx));
+    for (std::size_t i : idx) s.params.push_back(&req.resume_after[i]);
+  }
+  for (std::size_t i = 0; i < conds.size(); ++i) s.sql += (i ? " AND " : " WHERE ") + conds[i];
+  if (!req.order_by.empty()) {
+    s.sql += " ORDER BY ";
+    for (std::size_t i = 0; i < req.order_by.size(); ++i) s.sql += (i ? ", " : "") + quote(req.order_by[i], q);
+  }
+  return s;
+}
+
+bool glob_match(const std::string& p, const std::string& t) {
+  std::size_t pi = 0, ti = 0, star = std::string::npos, mark = 0;
+  while (ti < t.size()) {
+    if (pi < p.size() && (p[pi] == '?' || p[pi] == t[ti])) { ++pi; ++ti; }
+    else if (pi < p.size() && p[pi] == '*') { star = pi++; mark = ti; }
+    else if (star != std::string::npos) { pi = star + 1; ti = ++mark; }
+    else return false;
+  }
+  while (pi < p.size() && p[pi] == '*') ++pi;
+  return pi == p.size();
+}
+
+}  // namespace sluice::sql

@@ -1,0 +1,33 @@
+#pragma once
+// SQL text shared by the SQL drivers: identifier quoting and the key-ordered SELECT
+// that lets a resumed extract continue strictly after its checkpoint.
+#include <string>
+#include <vector>
+
+#include "sluice/source.h"
+
+namespace sluice::sql {
+
+// Quotes an identifier with `q` (" or `), doubling embedded quote characters.
+std::string quote(const std::string& ident, char q);
+// schema.table, each part quoted; schema omitted when empty.
+std::string quote_table(const TableRef& t, char q);
+
+// SELECT cols FROM table [WHERE (where) AND key > resume] ORDER BY key.
+// Resume positions become bound parameters in key order, as placeholders `ph(i)`.
+// Returns the SQL; `params` receives the values to bind, in order.
+struct Select {
+  std::string sql;
+  std::vector<const Value*> params;
+};
+Select keyed_select(const ExtractRequest& req, char q, const std::vector<std::string>& all_columns,
+                    const std::string& (*placeholder)(std::size_t));
+
+// (a > ?) OR (a = ? AND b > ?) ...: portable and index-friendly on every dialect.
+std::string after_key_condition(const std::vector<std::string>& key, char q,
+                                const std::string& (*placeholder)(std::size_t), std::size_t& next_param,
+                                std::vector<std::size_t>& param_key_index);
+
+bool glob_match(const std::string& pattern, const std::string& text);
+
+}  // namespace sluice::sql

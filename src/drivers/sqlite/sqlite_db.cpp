@@ -1,0 +1,62 @@
+#include "drivers/sqlite/sqlite_db.h"
+
+namespace sluice::sqlite {
+
+void raise(sqlite3* db, int rc, const std::string& what) {
+  int ext = db ? sqlite3_extended_errcode(db) : rc;
+  std::string msg = what + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+  std::string code = "SQLITE_" + std::to_string(ext);
+  switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      throw Error(ErrorClass::transient, msg, code);
+    case SQLITE_CONSTRAINT:
+    case SQLITE_MISMATCH:
+    case SQLITE_TOOBIG:
+    case SQLITE_RANGE:
+      throw Error(ErrorClass::data, msg, code);
+    case SQLITE_CANTOPEN:
+    case SQLITE_NOTADB:
+    case SQLITE_AUTH:
+    case SQLITE_PERM:
+      throw Error(ErrorClass::connect, msg, code);
+    default:
+      throw Error(ErrorClass::internal, msg, code);
+  }
+}
+
+Db::Db(const std::string& path, bool read_only) : path_(path) {
+  int flags = read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  int rc = sqlite3_open_v2(path.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw Error(ErrorClass::connect, "cannot open SQLite database " + path + ": " + msg);
+  }
+  sqlite3_busy_timeout(db_, 5000);
+  sqlite3_extended_result_codes(db_, 1);
+}
+
+Db::~Db() { sqlite3_close_v2(db_); }
+
+void Db::exec(const std::string& sql) {
+  char* err = nullptr;
+  int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err);
+  sqlite3_free(err);
+  if (rc != SQLITE_OK) raise(db_, rc, sql.substr(0, 200));
+}
+
+Stmt::Stmt(Db& db, const std::string& sql) : db_(db), sql_(sql) {
+  int rc = sqlite3_prepare_v2(db.get(), sql.c_str(), static_cast<int>(sql.size()), &stmt_, nullptr);
+  if (rc != SQLITE_OK) raise(db.get(), rc, "preparing " + sql.substr(0, 200));
+}
+
+bool Stmt::step() {
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  raise(db_.get(), rc, sql_.substr(0, 200));
+}
+
+}  // namespace sluice::sqlite
