@@ -20,6 +20,16 @@ std::string join_messages(const std::vector<Diagnostic>& d) {
   }
   return s;
 }
+// Built out of line: brace-initialising these in place trips a g++ 12 false
+// -Wmaybe-uninitialized.
+Diagnostic make_diagnostic(const std::string& file, int line, const std::string& message) {
+  Diagnostic d;
+  d.location.file = file;
+  d.location.line = line;
+  d.location.column = line > 0 ? 1 : 0;
+  d.message = message;
+  return d;
+}
 }  // namespace
 
 ConfigErrors::ConfigErrors(std::vector<Diagnostic> d)
@@ -43,7 +53,7 @@ std::optional<std::string> Environment::get(const std::string& k) const {
 
 void Environment::add_env_file(const std::string& path) {
   std::ifstream in(path);
-  if (!in) throw ConfigErrors({{{path, 0, 0}, "cannot read env file"}});
+  if (!in) throw ConfigErrors({make_diagnostic(path, 0, "cannot read env file")});
   std::vector<Diagnostic> errors;
   std::string line;
   int lineno = 0;
@@ -60,7 +70,7 @@ void Environment::add_env_file(const std::string& path) {
     bool valid_key = !key.empty() && !std::isdigit(static_cast<unsigned char>(key[0]));
     for (char c : key) valid_key = valid_key && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
     if (!valid_key) {
-      errors.push_back({{path, lineno, 1}, "expected KEY=VALUE"});
+      errors.push_back(make_diagnostic(path, lineno, "expected KEY=VALUE"));
       continue;
     }
     std::string value = line.substr(eq + 1);
@@ -151,24 +161,24 @@ std::optional<Millis> parse_duration(const std::string& text) {
 }
 
 std::optional<std::string> did_you_mean(const std::string& word, const std::vector<std::string>& candidates) {
+  // Optimal string alignment distance: edits plus adjacent transpositions ("laod").
   auto distance = [](const std::string& a, const std::string& b) {
-    std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-      cur[0] = i;
+    std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+    for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+    for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i)
       for (std::size_t j = 1; j <= b.size(); ++j) {
-        std::size_t sub = prev[j - 1] + (std::tolower(a[i - 1]) != std::tolower(b[j - 1]));
-        cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
+        std::size_t cost = std::tolower(a[i - 1]) != std::tolower(b[j - 1]);
+        d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+        if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
       }
-      std::swap(prev, cur);
-    }
-    return prev[b.size()];
+    return d[a.size()][b.size()];
   };
   std::optional<std::string> best;
   std::size_t best_d = 0;
   for (const auto& c : candidates) {
     std::size_t d = distance(word, c);
-    std::size_t limit = std::max<std::size_t>(1, std::min<std::size_t>(3, c.size() / 3));
+    std::size_t limit = std::max<std::size_t>(1, std::min<std::size_t>(3, (c.size() + 2) / 3));
     if (d <= limit && (!best || d < best_d)) { best = c; best_d = d; }
   }
   return best;

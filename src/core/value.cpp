@@ -244,8 +244,8 @@ void format_time(std::int64_t micros, std::string& out) {
                         static_cast<long long>(secs / 60 % 60), static_cast<long long>(secs % 60));
   out.append(buf, static_cast<std::size_t>(n));
   if (frac) {
+    // Always six digits, as Python's isoformat and MySQL's DATETIME(6) write them.
     n = std::snprintf(buf, sizeof buf, ".%06lld", static_cast<long long>(frac));
-    while (n > 1 && buf[n - 1] == '0') --n;  // shortest exact form
     out.append(buf, static_cast<std::size_t>(n));
   }
 }

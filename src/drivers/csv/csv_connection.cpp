@@ -55,6 +55,7 @@ class StateFile {
 
   // Replaces the file atomically: a crash leaves either the old or the new state.
   void write(const json& j) const {
+    fs::create_directories(fs::path(path_).parent_path());
     std::string tmp = path_ + ".tmp";
     {
       std::ofstream out(tmp, std::ios::trunc);

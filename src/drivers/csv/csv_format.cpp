@@ -135,7 +135,9 @@ void append_field(const Value& v, const Dialect& d, std::string& out, std::strin
     v.append_text(scratch);
     text = &scratch;
   }
-  bool quote = text->empty() || (d.null_marker && *text == *d.null_marker);
+  // Leading or trailing blanks are quoted too: some readers trim unquoted fields.
+  bool quote = text->empty() || (d.null_marker && *text == *d.null_marker) || text->front() == ' ' ||
+               text->back() == ' ' || text->front() == '\t' || text->back() == '\t';
   for (char c : *text) {
     if (c == d.delimiter || c == '"' || c == '\n' || c == '\r') { quote = true; break; }
   }

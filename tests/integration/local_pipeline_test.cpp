@@ -1,0 +1,177 @@
+// End to end with no server: CSV and SQLite through the real runner and CLI.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include "sluice/config.h"
+#include "sluice/runner.h"
+#include "support/temp_dir.h"
+
+using namespace sluice;
+
+namespace {
+
+RunResult run_pipeline(const std::string& path) {
+  auto p = config::load_pipeline(path, config::Environment::from_process());
+  DriverRegistry drivers;
+  register_builtin_drivers(drivers);
+  return Runner(p, drivers, {}).run();
+}
+
+struct Db {
+  explicit Db(const std::string& path) { sqlite3_open(path.c_str(), &db); }
+  ~Db() { sqlite3_close(db); }
+  void exec(const std::string& sql) {
+    char* err = nullptr;
+    ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "") << " in " << sql;
+  }
+  std::string scalar(const std::string& sql) {
+    sqlite3_stmt* st = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    std::string out;
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+      out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return out;
+  }
+  sqlite3* db = nullptr;
+};
+
+// Every awkward thing a text column meets, with NULL and empty string side by side.
+const char* kTrickyCsv =
+    "id,label,note\n"
+    "1,plain,\n"
+    "2,\"\",\"\"\n"
+    "3,\"quote \"\" inside\",\"comma, inside\"\n"
+    "4,tab\there,\"CR\r\nLF inside\"\n"
+    "5,back\\slash \\N \\t,\"only\nLF\"\n"
+    "6,emoji 🎉🚀,CJK 中文 日本語 한국어\n"
+    "7,,\"trailing space \"\n"
+    "8,\" leading space\",\"\"\"\"\n";
+
+}  // namespace
+
+TEST(LocalPipeline, CsvSqliteCsvSqliteRoundTripIsByteForByte) {
+  test::TempDir dir;
+  test::write_file(dir.file("in/things.csv"), kTrickyCsv);
+  test::write_file(dir.file("p.yaml"),
+                   "version: 1\nname: roundtrip\nconnections:\n"
+                   "  in: {url: csv://./in}\n  db1: {url: sqlite:one.db}\n  out: {url: csv://./out}\n  db2: {url: sqlite:two.db}\n"
+                   "defaults: {batch_size: 3, commit_every: 1}\n"
+                   "steps:\n"
+                   "  - {name: a, extract: {from: in, table: things}, load: {to: db1, table: things, key: [id]}}\n"
+                   "  - {name: b, extract: {from: db1, table: things}, load: {to: out, table: things}}\n"
+                   "  - {name: c, extract: {from: out, table: things}, load: {to: db2, table: things, key: [id]}}\n");
+  auto r = run_pipeline(dir.file("p.yaml"));
+  ASSERT_EQ(r.exit_code, 0);
+  ASSERT_EQ(r.steps.size(), 3u);
+  for (const auto& s : r.steps) EXPECT_EQ(s.rows_written, 8) << s.name;
+  EXPECT_EQ(test::read_file(dir.file("out/things.csv")), kTrickyCsv);
+
+  Db one(dir.file("one.db"));
+  one.exec("ATTACH '" + dir.file("two.db") + "' AS two");
+  // Values and their storage classes (NULL vs '' vs text) are identical.
+  const std::string cols = "id, label, typeof(label), note, typeof(note)";
+  EXPECT_EQ(one.scalar("SELECT count(*) FROM (SELECT " + cols + " FROM main.things EXCEPT SELECT " + cols + " FROM two.things)"), "0");
+  EXPECT_EQ(one.scalar("SELECT count(*) FROM (SELECT " + cols + " FROM two.things EXCEPT SELECT " + cols + " FROM main.things)"), "0");
+  EXPECT_EQ(one.scalar("SELECT typeof(note) FROM things WHERE id = 1"), "null");
+  EXPECT_EQ(one.scalar("SELECT typeof(label) || ':' || length(label) FROM things WHERE id = 2"), "text:0");
+  EXPECT_EQ(one.scalar("SELECT note FROM things WHERE id = 4"), "CR\r\nLF inside");
+}
+
+TEST(LocalPipeline, HundredThousandRowsCommitEverySevenBatches) {
+  test::TempDir dir;
+  {
+    Db src(dir.file("src.db"));
+    src.exec("CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL, price DECIMAL TEXT(12,2), seen DATETIME, blob BLOB)");
+    src.exec("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000) "
+             "INSERT INTO items SELECT i, 'item ' || i, printf('%d.%02d', i / 100, i % 100), "
+             "printf('2024-01-01 00:00:%02d.%06d', i % 60, i), CASE WHEN i % 10 = 0 THEN NULL ELSE randomblob(8) END FROM n");
+  }
+  test::write_file(dir.file("p.yaml"),
+                   "version: 1\nname: bulk\nconnections:\n  src: {url: sqlite:src.db}\n  dst: {url: sqlite:dst.db}\n"
+                   "steps:\n  - name: items\n    extract: {from: src, table: items}\n"
+                   "    load: {to: dst, table: items_copy, batch_size: 1000, commit_every: 7}\n");
+  auto r = run_pipeline(dir.file("p.yaml"));
+  ASSERT_EQ(r.exit_code, 0);
+  ASSERT_EQ(r.steps.size(), 1u);
+  EXPECT_EQ(r.steps[0].rows_read, 100000);
+  EXPECT_EQ(r.steps[0].rows_written, 100000);
+  // 100 batches, 7 per transaction: 14 full transactions and a last one with 2 batches
+  // and the completion mark.
+  EXPECT_EQ(r.steps[0].commits, 15);
+
+  Db dst(dir.file("dst.db"));
+  dst.exec("ATTACH '" + dir.file("src.db") + "' AS src");
+  EXPECT_EQ(dst.scalar("SELECT count(*) FROM items_copy"), "100000");
+  EXPECT_EQ(dst.scalar("SELECT count(*) FROM (SELECT * FROM src.items EXCEPT SELECT * FROM main.items_copy)"), "0");
+  EXPECT_EQ(dst.scalar("SELECT count(*) FROM (SELECT * FROM main.items_copy EXCEPT SELECT * FROM src.items)"), "0");
+  EXPECT_EQ(dst.scalar("SELECT price FROM items_copy WHERE id = 12345"), "123.45");
+  EXPECT_EQ(dst.scalar("SELECT typeof(price) FROM items_copy WHERE id = 100000"), "text");
+  EXPECT_EQ(dst.scalar("SELECT rows_committed || ':' || completed FROM sluice_state WHERE step = 'items'"), "100000:1");
+}
+
+TEST(LocalPipeline, TruncateAndReplaceAndUpsert) {
+  test::TempDir dir;
+  test::write_file(dir.file("in/t.csv"), "id,v\n1,a\n2,b\n");
+  test::write_file(dir.file("p.yaml"),
+                   "version: 1\nname: modes\nconnections:\n  in: {url: csv://./in}\n  db: {url: sqlite:db.sqlite}\n"
+                   "steps:\n"
+                   "  - {name: t, extract: {from: in, table: t}, transform: [cast: {id: bigint}], load: {to: db, table: tr, mode: truncate, key: [id]}}\n"
+                   "  - {name: r, extract: {from: in, table: t}, transform: [cast: {id: bigint}], load: {to: db, table: rp, mode: replace, key: [id]}}\n"
+                   "  - {name: u, extract: {from: in, table: t}, transform: [cast: {id: bigint}], load: {to: db, table: up, mode: upsert, key: [id]}}\n");
+  ASSERT_EQ(run_pipeline(dir.file("p.yaml")).exit_code, 0);
+  test::write_file(dir.file("in/t.csv"), "id,v\n2,B\n3,c\n");
+  ASSERT_EQ(run_pipeline(dir.file("p.yaml")).exit_code, 0);
+  Db db(dir.file("db.sqlite"));
+  EXPECT_EQ(db.scalar("SELECT group_concat(id || v, ' ') FROM (SELECT * FROM tr ORDER BY id)"), "2B 3c");
+  EXPECT_EQ(db.scalar("SELECT group_concat(id || v, ' ') FROM (SELECT * FROM rp ORDER BY id)"), "2B 3c");
+  EXPECT_EQ(db.scalar("SELECT group_concat(id || v, ' ') FROM (SELECT * FROM up ORDER BY id)"), "1a 2B 3c");
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM sqlite_schema WHERE name LIKE '%sluice_staging'"), "0");
+}
+
+TEST(LocalPipeline, BadValueFailsWithRowAndColumnAndExitOne) {
+  test::TempDir dir;
+  test::write_file(dir.file("in/t.csv"), "id,n\n1,5\n2,five\n");
+  test::write_file(dir.file("p.yaml"),
+                   "version: 1\nname: bad\nconnections:\n  in: {url: csv://./in}\n  db: {url: sqlite:db.sqlite}\n"
+                   "steps:\n  - name: t\n    extract: {from: in, table: t}\n    transform:\n      - cast: {n: int}\n"
+                   "    load: {to: db, table: t}\n");
+  auto r = run_pipeline(dir.file("p.yaml"));
+  EXPECT_EQ(r.exit_code, 1);
+  ASSERT_EQ(r.steps.size(), 1u);
+  EXPECT_NE(r.steps[0].error.find("column n"), std::string::npos) << r.steps[0].error;
+  EXPECT_NE(r.steps[0].error.find("'five'"), std::string::npos) << r.steps[0].error;
+  Db db(dir.file("db.sqlite"));
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM t"), "0") << "the failed batch was rolled back";
+}
+
+TEST(Cli, ValidateGoodAndBad) {
+  test::TempDir dir;
+  test::write_file(dir.file("good.yaml"),
+                   "version: 1\nname: g\nconnections:\n  a: {url: sqlite:a.db}\nsteps:\n  - {name: s, extract: {from: a, table: t}, load: {to: a, table: u}}\n");
+  test::write_file(dir.file("bad.yaml"),
+                   "version: 1\nname: b\nconnections:\n  a: {url: sqlite:a.db}\nsteps:\n  - name: s\n    extract: {from: a, tabel: t}\n    load: {to: b}\n");
+  std::string out;
+  EXPECT_EQ(test::run_command(std::string(SLUICE_BINARY) + " validate " + dir.file("good.yaml"), &out), 0) << out;
+  EXPECT_EQ(test::run_command(std::string(SLUICE_BINARY) + " validate " + dir.file("bad.yaml"), &out), 2) << out;
+  EXPECT_NE(out.find("bad.yaml:7:24: unknown key 'tabel'"), std::string::npos) << out;
+  EXPECT_NE(out.find("bad.yaml:8:16:"), std::string::npos) << out;  // load to: b, reported in the same pass
+  EXPECT_EQ(test::run_command(std::string(SLUICE_BINARY) + " run " + dir.file("bad.yaml"), &out), 2) << out;
+  EXPECT_EQ(test::run_command(std::string(SLUICE_BINARY) + " frobnicate x.yaml", &out), 2) << out;
+  EXPECT_EQ(test::run_command(std::string(SLUICE_BINARY) + " --version", &out), 0) << out;
+  EXPECT_EQ(test::run_command(std::string(SLUICE_BINARY) + " run " + dir.file("good.yaml") + " --log-format yaml", &out), 2) << out;
+}
+
+TEST(Cli, RunPrintsSummaryAndJsonLogs) {
+  test::TempDir dir;
+  test::write_file(dir.file("in/t.csv"), "id,v\n1,a\n");
+  test::write_file(dir.file("p.yaml"),
+                   "version: 1\nname: s\nconnections:\n  in: {url: csv://./in}\n  db: {url: sqlite:db.sqlite}\n"
+                   "steps:\n  - {name: one, extract: {from: in, table: t}, load: {to: db, table: t}}\n");
+  std::string out;
+  ASSERT_EQ(test::run_command(std::string(SLUICE_BINARY) + " run " + dir.file("p.yaml") + " --log-format json", &out), 0) << out;
+  EXPECT_NE(out.find("{\"level\":\"info\""), std::string::npos) << out;
+  EXPECT_NE(out.find("rows/s"), std::string::npos) << out;
+  ASSERT_EQ(test::run_command(std::string(SLUICE_BINARY) + " run " + dir.file("p.yaml") + " --dry-run", &out), 0) << out;
+  EXPECT_NE(out.find("dry-run"), std::string::npos) << out;
+}
