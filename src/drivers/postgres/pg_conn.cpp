@@ -1,0 +1,104 @@
+#include "drivers/postgres/pg_conn.h"
+
+namespace sluice::postgres {
+
+ErrorClass classify_sqlstate(const std::string& s) {
+  if (s.empty()) return ErrorClass::internal;
+  // 40001 serialization failure, 40P01 deadlock, 55P03 lock not available,
+  // 57P01..03 admin shutdown / crash shutdown / cannot connect now, 08xxx connection,
+  // 53xxx insufficient resources.
+  if (s == "40001" || s == "40P01" || s == "55P03" || s == "57P01" || s == "57P02" || s == "57P03" ||
+      s.rfind("08", 0) == 0 || s.rfind("53", 0) == 0)
+    return ErrorClass::transient;
+  if (s == "28P01" || s == "28000" || s == "3D000" || s == "42501") return ErrorClass::connect;
+  // 22 data exception, 23 integrity constraint violation.
+  if (s.rfind("22", 0) == 0 || s.rfind("23", 0) == 0) return ErrorClass::data;
+  if (s.rfind("42", 0) == 0) return ErrorClass::config;  // undefined table/column, syntax: the pipeline is wrong
+  return ErrorClass::internal;
+}
+
+namespace {
+std::string conninfo_value(const std::string& v) {
+  std::string out = "'";
+  for (char c : v) {
+    if (c == '\'' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "'";
+}
+
+const char* sslmode(TlsMode m) {
+  switch (m) {
+    case TlsMode::disable: return "disable";
+    case TlsMode::prefer: return "prefer";
+    case TlsMode::require: return "require";
+    case TlsMode::verify_ca: return "verify-ca";
+    case TlsMode::verify_full: return "verify-full";
+  }
+  return "prefer";
+}
+
+// Authentication and configuration problems do not heal by retrying; a server that
+// is down or restarting does.
+bool permanent_connect_failure(const std::string& msg) {
+  for (const char* p : {"password authentication failed", "does not exist", "no pg_hba.conf entry", "SSL",
+                        "sslmode", "certificate", "invalid connection option", "role", "permission denied",
+                        "server does not support"})
+    if (msg.find(p) != std::string::npos) return true;
+  return false;
+}
+}  // namespace
+
+Conn::Conn(const ConnectionConfig& cfg) : name_(cfg.name) {
+  std::string ci = "host=" + conninfo_value(cfg.host) + " dbname=" + conninfo_value(cfg.database) +
+                   " application_name='sluice' client_encoding='UTF8'";
+  if (cfg.port) ci += " port=" + std::to_string(cfg.port);
+  if (!cfg.user.empty()) ci += " user=" + conninfo_value(cfg.user);
+  if (!cfg.password.empty()) ci += " password=" + conninfo_value(cfg.password);
+  long secs = std::max<long>(1, static_cast<long>((cfg.connect_timeout.count() + 999) / 1000));
+  ci += " connect_timeout=" + std::to_string(secs);
+  ci += std::string(" sslmode=") + sslmode(cfg.tls.mode);
+  if (!cfg.tls.ca.empty()) ci += " sslrootcert=" + conninfo_value(cfg.tls.ca);
+  if (!cfg.tls.cert.empty()) ci += " sslcert=" + conninfo_value(cfg.tls.cert);
+  if (!cfg.tls.key.empty()) ci += " sslkey=" + conninfo_value(cfg.tls.key);
+  // Keepalives notice a dead peer; timestamps travel in UTC and ISO form.
+  ci += " keepalives=1 keepalives_idle=30 keepalives_interval=10 keepalives_count=3";
+  ci += " options='-c TimeZone=UTC -c DateStyle=ISO -c IntervalStyle=iso_8601 -c extra_float_digits=3'";
+  conn_ = PQconnectdb(ci.c_str());
+  if (PQstatus(conn_) != CONNECTION_OK) {
+    std::string msg = PQerrorMessage(conn_);
+    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+    PQfinish(conn_);
+    conn_ = nullptr;
+    if (!cfg.password.empty())
+      for (auto p = msg.find(cfg.password); p != std::string::npos; p = msg.find(cfg.password)) msg.replace(p, cfg.password.size(), "***");
+    throw Error(permanent_connect_failure(msg) ? ErrorClass::connect : ErrorClass::transient,
+                "connection '" + cfg.name + "' (" + cfg.display() + "): " + msg);
+  }
+  // Server NOTICEs ("relation already exists, skipping") are not the user's business.
+  PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
+}
+
+Conn::~Conn() {
+  if (conn_) PQfinish(conn_);
+}
+
+void Conn::raise(const PGresult* r, const std::string& what) {
+  std::string state = r ? (PQresultErrorField(r, PG_DIAG_SQLSTATE) ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : "") : "";
+  std::string msg = r && PQresultErrorMessage(r)[0] ? PQresultErrorMessage(r) : PQerrorMessage(conn_);
+  while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+  ErrorClass cls = classify_sqlstate(state);
+  if (PQstatus(conn_) == CONNECTION_BAD) cls = ErrorClass::transient;
+  throw Error(cls, name_ + ": " + what + ": " + msg, state);
+}
+
+Result Conn::exec(const std::string& sql, const std::vector<const char*>& params) {
+  Result r(params.empty() ? PQexec(conn_, sql.c_str())
+                          : PQexecParams(conn_, sql.c_str(), static_cast<int>(params.size()), nullptr, params.data(),
+                                         nullptr, nullptr, 0));
+  auto st = PQresultStatus(r.get());
+  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) raise(r.get(), sql.substr(0, 120));
+  return r;
+}
+
+}  // namespace sluice::postgres

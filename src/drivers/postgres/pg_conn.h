@@ -1,0 +1,43 @@
+#pragma once
+// RAII around libpq, and the one place PostgreSQL errors become sluice::Error classes.
+// libpq is used directly (not libpqxx) for single-row streaming reads with bound
+// parameters and for COPY FROM STDIN written straight from a batch.
+#include <libpq-fe.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sluice/pipeline.h"
+#include "sluice/status.h"
+
+namespace sluice::postgres {
+
+struct ResultDeleter {
+  void operator()(PGresult* r) const { PQclear(r); }
+};
+using Result = std::unique_ptr<PGresult, ResultDeleter>;
+
+class Conn {
+ public:
+  explicit Conn(const ConnectionConfig& cfg);
+  ~Conn();
+  Conn(const Conn&) = delete;
+  Conn& operator=(const Conn&) = delete;
+
+  PGconn* get() const { return conn_; }
+  // Runs SQL with text parameters (nullptr = NULL); throws a classified Error.
+  Result exec(const std::string& sql, const std::vector<const char*>& params = {});
+  // Throws the classified Error for a failed result (or a lost connection).
+  [[noreturn]] void raise(const PGresult* r, const std::string& what);
+  const std::string& name() const { return name_; }
+
+ private:
+  PGconn* conn_ = nullptr;
+  std::string name_;
+};
+
+// The classification, exposed for COPY paths that see results themselves.
+ErrorClass classify_sqlstate(const std::string& sqlstate);
+
+}  // namespace sluice::postgres

@@ -1,0 +1,363 @@
+// PostgreSQL: streaming source (single-row mode in a REPEATABLE READ READ ONLY
+// transaction), COPY sink, upsert through a temporary table, sluice_state.
+#include <algorithm>
+
+#include "drivers/postgres/pg_conn.h"
+#include "drivers/postgres/pg_types.h"
+#include "drivers/sql_text.h"
+#include "sluice/connection.h"
+#include "sluice/registry.h"
+
+namespace sluice::postgres {
+namespace {
+
+const std::string& placeholder(std::size_t i) {
+  static std::vector<std::string> cache;
+  while (cache.size() <= i) cache.push_back("$" + std::to_string(cache.size() + 1));
+  return cache[i];
+}
+
+std::string q(const std::string& ident) { return sql::quote(ident, '"'); }
+std::string qt(const TableRef& t) { return sql::quote_table(t, '"'); }
+
+const char* kStateDdl =
+    "CREATE TABLE IF NOT EXISTS sluice_state (pipeline text NOT NULL, step text NOT NULL, run_id text NOT NULL, "
+    "last_key text NOT NULL, rows_committed bigint NOT NULL, completed boolean NOT NULL, "
+    "updated_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (pipeline, step))";
+
+class PgSource final : public Source {
+ public:
+  PgSource(std::unique_ptr<Conn> conn, const ExtractRequest& req, Schema schema)
+      : conn_(std::move(conn)), schema_(std::move(schema)) {
+    conn_->exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    auto sel = sql::keyed_select(req, '"', schema_.names(), &placeholder);
+    std::vector<std::string> texts;
+    for (const Value* v : sel.params) texts.push_back(v->kind() == Value::Kind::bytes ? "\\x" + convert::hex_encode(v->str()) : v->to_text());
+    std::vector<const char*> params;
+    for (auto& t : texts) params.push_back(t.c_str());
+    if (!PQsendQueryParams(conn_->get(), sel.sql.c_str(), static_cast<int>(params.size()), nullptr, params.data(), nullptr,
+                           nullptr, 0))
+      conn_->raise(nullptr, "starting the extract");
+    // Rows arrive one result at a time: memory stays flat whatever the table size.
+    PQsetSingleRowMode(conn_->get());
+  }
+
+  const Schema& schema() const override { return schema_; }
+
+  bool read(Batch& batch) override {
+    batch.clear();
+    const std::size_t width = schema_.size();
+    while (!batch.full() && !done_) {
+      Result r(PQgetResult(conn_->get()));
+      if (!r) { done_ = true; break; }
+      auto st = PQresultStatus(r.get());
+      if (st == PGRES_TUPLES_OK) continue;  // end of rows; the next PQgetResult returns null
+      if (st != PGRES_SINGLE_TUPLE) conn_->raise(r.get(), "reading");
+      Row& row = batch.append_row(width);
+      for (std::size_t c = 0; c < width; ++c) {
+        int ci = static_cast<int>(c);
+        if (PQgetisnull(r.get(), 0, ci)) { row[c].set_null(); continue; }
+        read_text(std::string_view(PQgetvalue(r.get(), 0, ci), static_cast<std::size_t>(PQgetlength(r.get(), 0, ci))),
+                  schema_.columns[c].type, schema_.columns[c].name, row[c]);
+      }
+    }
+    return !batch.empty();
+  }
+
+ private:
+  std::unique_ptr<Conn> conn_;
+  Schema schema_;
+  bool done_ = false;
+};
+
+class PgSink final : public Sink {
+ public:
+  PgSink(std::unique_ptr<Conn> conn, LoadRequest req, const Schema& target) : conn_(std::move(conn)), req_(std::move(req)) {
+    write_table_ = req_.mode == LoadMode::replace ? staging(req_.table) : req_.table;
+    for (const auto& c : req_.schema.columns) {
+      auto idx = target.index_of(c.name);
+      if (!idx) throw Error(ErrorClass::config, "column '" + c.name + "' does not exist in target table " + req_.table.display());
+      types_.push_back(target.columns[*idx].type);
+      cols_ += (cols_.empty() ? "" : ", ") + q(c.name);
+    }
+  }
+
+  static TableRef staging(const TableRef& t) { return {t.schema, t.name + "__sluice_staging"}; }
+
+  void begin() override {
+    conn_->exec("BEGIN");
+    in_tx_ = true;
+    if (req_.mode == LoadMode::upsert) {
+      conn_->exec("CREATE TEMP TABLE IF NOT EXISTS sluice_upsert (LIKE " + qt(req_.table) + " INCLUDING DEFAULTS) ON COMMIT DELETE ROWS");
+    }
+  }
+
+  void truncate() override { conn_->exec("TRUNCATE " + qt(req_.table)); }
+
+  void write(const Batch& batch) override {
+    std::string into = req_.mode == LoadMode::upsert ? "sluice_upsert" : qt(write_table_);
+    Result start(PQexec(conn_->get(), ("COPY " + into + " (" + cols_ + ") FROM STDIN").c_str()));
+    if (PQresultStatus(start.get()) != PGRES_COPY_IN) conn_->raise(start.get(), "starting COPY into " + write_table_.display());
+    buf_.clear();
+    for (std::size_t r = 0; r < batch.size(); ++r) {
+      const Row& row = batch[r];
+      for (std::size_t c = 0; c < row.size(); ++c) {
+        if (c) buf_ += '\t';
+        const Value* v = &row[c];
+        try {
+          if (!v->is_null() && !convert::natural_kind(v->kind(), types_[c].id)) {
+            convert::coerce(*v, types_[c], coerced_);
+            v = &coerced_;
+          }
+          append_copy_field(*v, buf_);
+        } catch (const Error& e) {
+          PQputCopyEnd(conn_->get(), "sluice: bad value");
+          Result drain(PQgetResult(conn_->get()));
+          throw Error(ErrorClass::data, "column " + req_.schema.columns[c].name + ": " + e.what(), e.sqlstate());
+        }
+      }
+      buf_ += '\n';
+      if (buf_.size() >= (1 << 20)) flush();
+    }
+    flush();
+    if (PQputCopyEnd(conn_->get(), nullptr) != 1) conn_->raise(nullptr, "ending COPY");
+    Result end(PQgetResult(conn_->get()));
+    if (PQresultStatus(end.get()) != PGRES_COMMAND_OK) conn_->raise(end.get(), "COPY into " + write_table_.display());
+    while (Result extra{PQgetResult(conn_->get())}) {}
+  }
+
+  void commit(const Checkpoint& cp) override {
+    if (req_.mode == LoadMode::upsert) merge();
+    save_state(cp);
+    conn_->exec("COMMIT");
+    in_tx_ = false;
+    ++commits_;
+  }
+
+  void finish(const Checkpoint& cp) override {
+    if (!in_tx_) begin();
+    if (req_.mode == LoadMode::replace) {
+      conn_->exec("DROP TABLE IF EXISTS " + qt(req_.table));
+      conn_->exec("ALTER TABLE " + qt(write_table_) + " RENAME TO " + q(req_.table.name));
+    }
+    commit(cp);
+  }
+
+  void rollback() noexcept override {
+    if (!in_tx_) return;
+    in_tx_ = false;
+    if (PQstatus(conn_->get()) == CONNECTION_OK) PQclear(PQexec(conn_->get(), "ROLLBACK"));
+  }
+
+  std::int64_t commits() const override { return commits_; }
+
+ private:
+  void flush() {
+    if (buf_.empty()) return;
+    if (PQputCopyData(conn_->get(), buf_.data(), static_cast<int>(buf_.size())) != 1) conn_->raise(nullptr, "sending COPY data");
+    buf_.clear();
+  }
+
+  void merge() {
+    std::string keys, sets;
+    for (const auto& k : req_.key) keys += (keys.empty() ? "" : ", ") + q(k);
+    for (const auto& c : req_.schema.columns)
+      if (std::find(req_.key.begin(), req_.key.end(), c.name) == req_.key.end())
+        sets += (sets.empty() ? "" : ", ") + q(c.name) + " = EXCLUDED." + q(c.name);
+    conn_->exec("INSERT INTO " + qt(req_.table) + " (" + cols_ + ") SELECT " + cols_ + " FROM sluice_upsert ON CONFLICT (" +
+                keys + ") DO " + (sets.empty() ? "NOTHING" : "UPDATE SET " + sets));
+    conn_->exec("TRUNCATE sluice_upsert");
+  }
+
+  void save_state(const Checkpoint& cp) {
+    conn_->exec(kStateDdl);
+    std::string key = encode_key(cp.last_key), rows = std::to_string(cp.rows);
+    conn_->exec("INSERT INTO sluice_state (pipeline, step, run_id, last_key, rows_committed, completed, updated_at) "
+                "VALUES ($1, $2, $3, $4, $5, $6, now()) ON CONFLICT (pipeline, step) DO UPDATE SET run_id = EXCLUDED.run_id, "
+                "last_key = EXCLUDED.last_key, rows_committed = EXCLUDED.rows_committed, completed = EXCLUDED.completed, "
+                "updated_at = EXCLUDED.updated_at",
+                {req_.pipeline.c_str(), req_.state_key.c_str(), cp.run_id.c_str(), key.c_str(), rows.c_str(), cp.completed ? "t" : "f"});
+  }
+
+  std::unique_ptr<Conn> conn_;
+  LoadRequest req_;
+  TableRef write_table_;
+  std::vector<TypeInfo> types_;
+  std::string cols_, buf_;
+  Value coerced_;
+  bool in_tx_ = false;
+  std::int64_t commits_ = 0;
+};
+
+class PgConnection final : public Connection {
+ public:
+  explicit PgConnection(const ConnectionConfig& cfg) : cfg_(cfg), conn_(std::make_unique<Conn>(cfg)) {}
+
+  std::vector<TableRef> list_tables(const std::string& schema) override {
+    std::string s = schema.empty() ? "public" : schema;
+    auto r = conn_->exec("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                         "WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND c.relname <> 'sluice_state' "
+                         "AND c.relname NOT LIKE '%\\_\\_sluice\\_staging' ORDER BY 1", {s.c_str()});
+    std::vector<TableRef> out;
+    for (int i = 0; i < PQntuples(r.get()); ++i) out.push_back({schema, PQgetvalue(r.get(), i, 0)});
+    return out;
+  }
+
+  std::optional<Schema> describe(const TableRef& t) override {
+    std::string name = qt(t);
+    auto r = conn_->exec(
+        "SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, ty.typtype = 'e', "
+        "COALESCE((SELECT array_position(i.indkey::int2[], a.attnum) - array_lower(i.indkey::int2[], 1) + 1 "
+        "FROM pg_index i WHERE i.indrelid = a.attrelid AND i.indisprimary), 0) "
+        "FROM pg_attribute a JOIN pg_type ty ON ty.oid = a.atttypid "
+        "WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
+        {name.c_str()});
+    if (PQntuples(r.get()) == 0) return std::nullopt;
+    Schema s;
+    std::vector<std::pair<int, std::string>> pk;
+    for (int i = 0; i < PQntuples(r.get()); ++i) {
+      Column c;
+      c.name = PQgetvalue(r.get(), i, 0);
+      c.type = type_from_pg(PQgetvalue(r.get(), i, 1), PQgetvalue(r.get(), i, 3)[0] == 't');
+      c.nullable = PQgetvalue(r.get(), i, 2)[0] != 't';
+      int pos = std::atoi(PQgetvalue(r.get(), i, 4));
+      if (pos > 0) pk.emplace_back(pos, c.name);
+      s.columns.push_back(std::move(c));
+    }
+    std::sort(pk.begin(), pk.end());
+    for (auto& [_, n] : pk) s.primary_key.push_back(n);
+    return s;
+  }
+
+  std::optional<std::int64_t> estimate_rows(const TableRef& t) override {
+    std::string name = qt(t);
+    auto r = conn_->exec("SELECT GREATEST(reltuples, 0)::bigint FROM pg_class WHERE oid = to_regclass($1)", {name.c_str()});
+    if (PQntuples(r.get()) == 0) return std::nullopt;
+    return std::atoll(PQgetvalue(r.get(), 0, 0));
+  }
+
+  std::unique_ptr<Source> open_source(const ExtractRequest& req) override {
+    Schema schema;
+    if (!req.query.empty()) {
+      auto r = conn_->exec("SELECT * FROM (" + req.query + ") AS sluice_q LIMIT 0");
+      for (int i = 0; i < PQnfields(r.get()); ++i) {
+        auto t = conn_->exec("SELECT format_type($1::oid, $2::int), (SELECT typtype = 'e' FROM pg_type WHERE oid = $1::oid)",
+                             {std::to_string(PQftype(r.get(), i)).c_str(), std::to_string(PQfmod(r.get(), i)).c_str()});
+        schema.columns.push_back({PQfname(r.get(), i), type_from_pg(PQgetvalue(t.get(), 0, 0), PQgetvalue(t.get(), 0, 1)[0] == 't'), true});
+      }
+    } else {
+      auto full = describe(req.table);
+      if (!full) throw Error(ErrorClass::config, "source table " + req.table.display() + " does not exist in " + cfg_.display());
+      schema.primary_key = full->primary_key;
+      if (req.columns.empty()) schema.columns = full->columns;
+      for (const auto& n : req.columns) {
+        auto idx = full->index_of(n);
+        if (!idx) throw Error(ErrorClass::config, "column '" + n + "' does not exist in " + req.table.display());
+        schema.columns.push_back(full->columns[*idx]);
+      }
+    }
+    // The extract gets a connection of its own so introspection and state reads
+    // stay usable while rows stream.
+    return std::make_unique<PgSource>(std::make_unique<Conn>(cfg_), req, std::move(schema));
+  }
+
+  std::unique_ptr<Sink> open_sink(const LoadRequest& req) override {
+    if (!req.table.schema.empty() && req.create != CreateMode::never)
+      conn_->exec("CREATE SCHEMA IF NOT EXISTS " + q(req.table.schema));
+    auto existing = describe(req.table);
+    if (req.create == CreateMode::always && existing && !req.resuming) {
+      conn_->exec("DROP TABLE " + qt(req.table));
+      existing.reset();
+    }
+    if (!existing) {
+      if (req.create == CreateMode::never)
+        throw Error(ErrorClass::config, "target table " + req.table.display() + " does not exist in " + cfg_.display() + " and create is never");
+      conn_->exec(create_table_sql(req.table, req.schema, req.key));
+      existing = describe(req.table);
+    }
+    if (req.mode == LoadMode::replace && !req.resuming) {
+      auto st = PgSink::staging(req.table);
+      conn_->exec("DROP TABLE IF EXISTS " + qt(st));
+      conn_->exec("CREATE TABLE " + qt(st) + " (LIKE " + qt(req.table) + " INCLUDING ALL)");
+    }
+    return std::make_unique<PgSink>(std::make_unique<Conn>(cfg_), req, *existing);
+  }
+
+  std::string column_type_sql(const TypeInfo& t) override { return pg_type_sql(t); }
+
+  std::string create_table_sql(const TableRef& table, const Schema& schema, const std::vector<std::string>& key) override {
+    std::string sql = "CREATE TABLE " + qt(table) + " (";
+    for (std::size_t i = 0; i < schema.columns.size(); ++i) {
+      const auto& c = schema.columns[i];
+      sql += (i ? ", " : "") + q(c.name) + " " + pg_type_sql(c.type);
+      if (!c.nullable) sql += " NOT NULL";
+    }
+    const auto& pk = key.empty() ? schema.primary_key : key;
+    if (!pk.empty()) {
+      sql += ", PRIMARY KEY (";
+      for (std::size_t i = 0; i < pk.size(); ++i) sql += (i ? ", " : "") + q(pk[i]);
+      sql += ")";
+    }
+    return sql + ")";
+  }
+
+  std::optional<Checkpoint> read_checkpoint(const std::string& pipeline, const std::string& key) override {
+    if (!state_exists()) return std::nullopt;
+    auto r = conn_->exec("SELECT run_id, last_key, rows_committed, completed FROM sluice_state WHERE pipeline = $1 AND step = $2",
+                         {pipeline.c_str(), key.c_str()});
+    if (PQntuples(r.get()) == 0) return std::nullopt;
+    return row_checkpoint(r.get(), 0, 0);
+  }
+
+  void write_checkpoint(const std::string& pipeline, const std::string& key, const Checkpoint& cp) override {
+    conn_->exec(kStateDdl);
+    std::string k = encode_key(cp.last_key), rows = std::to_string(cp.rows);
+    conn_->exec("INSERT INTO sluice_state (pipeline, step, run_id, last_key, rows_committed, completed) VALUES ($1, $2, $3, $4, $5, $6) "
+                "ON CONFLICT (pipeline, step) DO UPDATE SET run_id = EXCLUDED.run_id, last_key = EXCLUDED.last_key, "
+                "rows_committed = EXCLUDED.rows_committed, completed = EXCLUDED.completed, updated_at = now()",
+                {pipeline.c_str(), key.c_str(), cp.run_id.c_str(), k.c_str(), rows.c_str(), cp.completed ? "t" : "f"});
+  }
+
+  std::vector<StateRow> read_state(const std::string& pipeline) override {
+    std::vector<StateRow> out;
+    if (!state_exists()) return out;
+    auto r = conn_->exec("SELECT step, run_id, last_key, rows_committed, completed, updated_at::text FROM sluice_state "
+                         "WHERE pipeline = $1 ORDER BY step", {pipeline.c_str()});
+    for (int i = 0; i < PQntuples(r.get()); ++i) out.push_back({PQgetvalue(r.get(), i, 0), row_checkpoint(r.get(), i, 1), PQgetvalue(r.get(), i, 5)});
+    return out;
+  }
+
+  void clear_state(const std::string& pipeline, const std::string& step) override {
+    if (!state_exists()) return;
+    if (step.empty()) conn_->exec("DELETE FROM sluice_state WHERE pipeline = $1", {pipeline.c_str()});
+    else {
+      std::string nested = step + "/%";
+      conn_->exec("DELETE FROM sluice_state WHERE pipeline = $1 AND (step = $2 OR step LIKE $3)", {pipeline.c_str(), step.c_str(), nested.c_str()});
+    }
+  }
+
+ private:
+  bool state_exists() {
+    auto r = conn_->exec("SELECT to_regclass('sluice_state') IS NOT NULL");
+    return PQgetvalue(r.get(), 0, 0)[0] == 't';
+  }
+  static Checkpoint row_checkpoint(PGresult* r, int row, int first) {
+    Checkpoint cp;
+    cp.run_id = PQgetvalue(r, row, first);
+    cp.last_key = decode_key(PQgetvalue(r, row, first + 1));
+    cp.rows = std::atoll(PQgetvalue(r, row, first + 2));
+    cp.completed = PQgetvalue(r, row, first + 3)[0] == 't';
+    return cp;
+  }
+
+  ConnectionConfig cfg_;
+  std::unique_ptr<Conn> conn_;
+};
+
+}  // namespace
+
+void register_driver(DriverRegistry& r) {
+  r.add("postgres", [](const ConnectionConfig& cfg) { return std::make_unique<PgConnection>(cfg); });
+}
+
+}  // namespace sluice::postgres

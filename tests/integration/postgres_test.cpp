@@ -1,0 +1,135 @@
+// PostgreSQL against the real server from scripts/test.sh.
+#include <gtest/gtest.h>
+#include <libpq-fe.h>
+
+#include "sluice/config.h"
+#include "sluice/runner.h"
+#include "support/servers.h"
+#include "support/temp_dir.h"
+
+using namespace sluice;
+
+namespace {
+
+struct Pg {
+  explicit Pg(const std::string& url) {
+    conn = PQconnectdb(url.c_str());
+    EXPECT_EQ(PQstatus(conn), CONNECTION_OK) << PQerrorMessage(conn);
+    PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+  }
+  ~Pg() { PQfinish(conn); }
+  void exec(const std::string& sql) {
+    PGresult* r = PQexec(conn, sql.c_str());
+    auto st = PQresultStatus(r);
+    EXPECT_TRUE(st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) << PQerrorMessage(conn) << " in " << sql;
+    PQclear(r);
+  }
+  std::string scalar(const std::string& sql) {
+    PGresult* r = PQexec(conn, sql.c_str());
+    EXPECT_EQ(PQresultStatus(r), PGRES_TUPLES_OK) << PQerrorMessage(conn) << " in " << sql;
+    std::string out = PQntuples(r) ? PQgetvalue(r, 0, 0) : "";
+    PQclear(r);
+    return out;
+  }
+  PGconn* conn;
+};
+
+RunResult run_pipeline(const std::string& path) {
+  auto p = config::load_pipeline(path, config::Environment::from_process());
+  DriverRegistry drivers;
+  register_builtin_drivers(drivers);
+  return Runner(p, drivers, {}).run();
+}
+
+}  // namespace
+
+TEST(Postgres, EveryTypeRoundTripsThroughSqliteExactly) {
+  SLUICE_REQUIRE_SERVER(url, "SLUICE_TEST_PG_URL");
+  Pg pg(url);
+  pg.exec("DROP SCHEMA IF EXISTS rt CASCADE");
+  pg.exec("CREATE SCHEMA rt");
+  pg.exec("DROP TYPE IF EXISTS rt_mood");
+  pg.exec("CREATE TYPE rt_mood AS ENUM ('sad', 'ok', 'happy')");
+  pg.exec(R"(CREATE TABLE rt.types (
+      id integer PRIMARY KEY, b boolean, i16 smallint, i32 integer, i64 bigint, dec numeric(38,10),
+      f4 real, f8 double precision, vc varchar(20), t text, bin bytea, d date, tm time(6),
+      ts timestamp(6), tstz timestamptz, j jsonb, u uuid, mood rt_mood))");
+  pg.exec(R"(INSERT INTO rt.types VALUES
+      (1, true, -32768, -2147483648, -9223372036854775808, -9999999999999999999999999999.9999999999,
+       0.5, -1.25e10, 'short', E'quotes '' " tab\t nl\n cr\r back\\slash emoji 🎉 中文', NULL,
+       '1000-01-01', '00:00:00', '1000-01-01 00:00:00', '1000-01-01 00:00:00+00', '{"a": [1, 2.5, null]}',
+       'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', 'sad'),
+      (2, false, 32767, 2147483647, 9223372036854775807, 9999999999999999999999999999.9999999999,
+       -3.75, 1.7976931348623157e308, 'ÄÖÜ äöü 20 chars....', '', NULL,
+       '9999-12-31', '23:59:59.999999', '9999-12-31 23:59:59.999999', '2024-06-01 12:34:56.123456+02', '[]',
+       '00000000-0000-0000-0000-000000000000', 'happy'),
+      (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL))");
+  pg.exec("UPDATE rt.types SET bin = (SELECT string_agg(set_byte('\\x00'::bytea, 0, g), ''::bytea ORDER BY g) FROM generate_series(0, 255) g) WHERE id = 1");
+  pg.exec("UPDATE rt.types SET bin = '\\x'::bytea WHERE id = 2");
+
+  test::TempDir dir;
+  test::write_file(dir.file("p.yaml"),
+                   "version: 1\nname: pg-roundtrip\nconnections:\n  pg: {url: \"" + url + "\"}\n  lite: {url: sqlite:mid.db}\n"
+                   "defaults: {batch_size: 2, commit_every: 1}\n"
+                   "steps:\n"
+                   "  - {name: out, extract: {from: pg, table: rt.types}, load: {to: lite, table: types}}\n"
+                   "  - {name: back, extract: {from: lite, table: types}, load: {to: pg, table: rt.types_back}}\n");
+  auto r = run_pipeline(dir.file("p.yaml"));
+  ASSERT_EQ(r.exit_code, 0) << (r.steps.empty() ? "" : r.steps.back().error);
+  EXPECT_EQ(pg.scalar("SELECT count(*) FROM rt.types_back"), "3");
+  // Column by column, in text form (enum becomes text: same text).
+  for (const char* col : {"b", "i16", "i32", "i64", "dec", "f4", "f8", "vc", "t", "bin", "d", "tm", "ts", "tstz", "j", "u", "mood"}) {
+    std::string c = col;
+    EXPECT_EQ(pg.scalar("SELECT count(*) FROM rt.types a JOIN rt.types_back b USING (id) WHERE a." + c +
+                        "::text IS DISTINCT FROM b." + c + "::text"),
+              "0")
+        << "column " << c << ": " << pg.scalar("SELECT a." + c + "::text || ' vs ' || b." + c + "::text FROM rt.types a JOIN rt.types_back b USING (id) WHERE a." + c + "::text IS DISTINCT FROM b." + c + "::text");
+  }
+  EXPECT_EQ(pg.scalar("SELECT length(bin) FROM rt.types_back WHERE id = 1"), "256");
+  EXPECT_EQ(pg.scalar("SELECT t = '' AND t IS NOT NULL FROM rt.types_back WHERE id = 2"), "t");
+  EXPECT_EQ(pg.scalar("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'rt.types_back'::regclass AND attname = 'dec'"),
+            "numeric(38,10)");
+  EXPECT_EQ(pg.scalar("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'rt.types_back'::regclass AND attname = 'tstz'"),
+            "timestamp(6) with time zone");
+  EXPECT_EQ(pg.scalar("SELECT count(*) FROM pg_index WHERE indrelid = 'rt.types_back'::regclass AND indisprimary"), "1");
+}
+
+TEST(Postgres, UpsertIsIdempotentAndReplaceSwaps) {
+  SLUICE_REQUIRE_SERVER(url, "SLUICE_TEST_PG_URL");
+  Pg pg(url);
+  pg.exec("DROP SCHEMA IF EXISTS modes CASCADE");
+  test::TempDir dir;
+  test::write_file(dir.file("in/t.csv"), "id,v\n1,a\n2,b\n");
+  test::write_file(dir.file("p.yaml"),
+                   "version: 1\nname: pg-modes\nconnections:\n  in: {url: csv://./in}\n  pg: {url: \"" + url + "\"}\n"
+                   "steps:\n"
+                   "  - {name: u, extract: {from: in, table: t}, transform: [cast: {id: int}], load: {to: pg, table: modes.up, mode: upsert, key: [id]}}\n"
+                   "  - {name: r, extract: {from: in, table: t}, transform: [cast: {id: int}], load: {to: pg, table: modes.rp, mode: replace, key: [id]}}\n"
+                   "  - {name: t, extract: {from: in, table: t}, transform: [cast: {id: int}], load: {to: pg, table: modes.tr, mode: truncate, key: [id]}}\n");
+  ASSERT_EQ(run_pipeline(dir.file("p.yaml")).exit_code, 0);
+  ASSERT_EQ(run_pipeline(dir.file("p.yaml")).exit_code, 0);
+  test::write_file(dir.file("in/t.csv"), "id,v\n2,B\n3,c\n");
+  ASSERT_EQ(run_pipeline(dir.file("p.yaml")).exit_code, 0);
+  EXPECT_EQ(pg.scalar("SELECT string_agg(id || v, ' ' ORDER BY id) FROM modes.up"), "1a 2B 3c");
+  EXPECT_EQ(pg.scalar("SELECT string_agg(id || v, ' ' ORDER BY id) FROM modes.rp"), "2B 3c");
+  EXPECT_EQ(pg.scalar("SELECT string_agg(id || v, ' ' ORDER BY id) FROM modes.tr"), "2B 3c");
+  EXPECT_EQ(pg.scalar("SELECT count(*) FROM pg_class WHERE relname LIKE '%sluice_staging'"), "0");
+}
+
+TEST(Postgres, WrongPasswordExitsOneWithoutRetryOrSecret) {
+  SLUICE_REQUIRE_SERVER(url, "SLUICE_TEST_PG_URL");
+  std::string bad = url;
+  auto at = bad.find('@');
+  auto colon = bad.rfind(':', at);
+  bad.replace(colon + 1, at - colon - 1, "Wr0ngSecretPw");
+  test::TempDir dir;
+  test::write_file(dir.file("in/t.csv"), "id\n1\n");
+  test::write_file(dir.file("p.yaml"), "version: 1\nname: pw\nconnections:\n  in: {url: csv://./in}\n  pg: {url: \"" + bad + "\"}\n"
+                                       "steps:\n  - {name: s, extract: {from: in, table: t}, load: {to: pg, table: t}}\n");
+  std::string out;
+  int code = test::run_command(std::string(SLUICE_BINARY) + " run " + dir.file("p.yaml"), &out);
+  EXPECT_EQ(code, 1) << out;
+  EXPECT_EQ(out.find("Wr0ngSecretPw"), std::string::npos) << out;
+  EXPECT_NE(out.find("connection 'pg'"), std::string::npos) << out;
+  EXPECT_EQ(out.find("retry"), std::string::npos) << out;
+}
