@@ -18,6 +18,10 @@ struct Diagnostic {
   std::string display() const;  // "file:line:col: message"
 };
 
+// Built out of line: brace-initialising a Diagnostic in place trips a g++ 12 false
+// -Wmaybe-uninitialized.
+Diagnostic make_diagnostic(const std::string& file, int line, const std::string& message, int column = 0);
+
 // Thrown with every problem found in a file, not just the first.
 class ConfigErrors : public std::runtime_error {
  public:

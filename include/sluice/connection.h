@@ -26,6 +26,8 @@ class Connection {
   // Columns and primary key of a table; nullopt if it does not exist.
   virtual std::optional<Schema> describe(const TableRef& table) = 0;
   virtual std::optional<std::int64_t> estimate_rows(const TableRef& table) = 0;
+  // (table, referenced table) pairs of the schema's foreign keys, for copying parents first.
+  virtual std::vector<std::pair<std::string, std::string>> foreign_keys(const std::string& /*schema*/) { return {}; }
 
   virtual std::unique_ptr<Source> open_source(const ExtractRequest& req) = 0;
   // Prepares the target (schema, table per req.create) and returns a sink for it.

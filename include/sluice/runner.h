@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "sluice/connection.h"
 #include "sluice/pipeline.h"
 #include "sluice/registry.h"
 
@@ -48,6 +49,10 @@ class Runner {
   const DriverRegistry& drivers_;
   RunOptions options_;
 };
+
+// The tables of a whole-database step: matching include and not exclude (globs),
+// ordered so that referenced tables come before the tables referencing them.
+std::vector<TableRef> select_tables(const TablePatterns& patterns, Connection& source);
 
 // The end-of-run table: per step rows read, written, rejected, retries, seconds, rows/s.
 std::string format_summary(const RunResult& result);

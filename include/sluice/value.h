@@ -149,6 +149,11 @@ void coerce(const Value& in, const TypeInfo& target, Value& out);
 // True when a value of kind `k` is already in the representation sinks expect for
 // `t` (so the hot path can skip coerce()).
 bool natural_kind(Value::Kind k, TypeId t);
+// True when a sink must run coerce() before binding: the kind is not the natural one,
+// or the target is a constrained decimal (databases round excess scale silently).
+inline bool needs_coercion(const Value& v, const TypeInfo& t) {
+  return !v.is_null() && (!natural_kind(v.kind(), t.id) || (t.id == TypeId::decimal && t.precision > 0));
+}
 }  // namespace convert
 
 }  // namespace sluice

@@ -20,17 +20,16 @@ std::string join_messages(const std::vector<Diagnostic>& d) {
   }
   return s;
 }
-// Built out of line: brace-initialising these in place trips a g++ 12 false
-// -Wmaybe-uninitialized.
-Diagnostic make_diagnostic(const std::string& file, int line, const std::string& message) {
+}  // namespace
+
+Diagnostic make_diagnostic(const std::string& file, int line, const std::string& message, int column) {
   Diagnostic d;
   d.location.file = file;
   d.location.line = line;
-  d.location.column = line > 0 ? 1 : 0;
+  d.location.column = column ? column : (line > 0 ? 1 : 0);
   d.message = message;
   return d;
 }
-}  // namespace
 
 ConfigErrors::ConfigErrors(std::vector<Diagnostic> d)
     : std::runtime_error(join_messages(d)), diagnostics_(std::move(d)) {}

@@ -158,16 +158,18 @@ std::optional<YAML::Node> parse_yaml(const std::string& path, std::vector<Diagno
                                      const SourceLocation& referenced_from) {
   std::ifstream in(path);
   if (!in) {
-    errors.push_back({referenced_from.file.empty() ? SourceLocation{path, 0, 0} : referenced_from,
-                      "cannot read " + path + ": " + std::strerror(errno)});
+    std::string msg = "cannot read " + path + ": " + std::strerror(errno);
+    errors.push_back(referenced_from.file.empty()
+                         ? make_diagnostic(path, 0, msg)
+                         : make_diagnostic(referenced_from.file, referenced_from.line, msg, referenced_from.column));
     return std::nullopt;
   }
   try {
     return YAML::Load(in);
   } catch (const YAML::ParserException& e) {
-    errors.push_back({{path, e.mark.line + 1, e.mark.column + 1}, "YAML syntax error: " + e.msg});
+    errors.push_back(make_diagnostic(path, e.mark.line + 1, "YAML syntax error: " + e.msg, e.mark.column + 1));
   } catch (const YAML::Exception& e) {
-    errors.push_back({{path, 0, 0}, std::string("YAML error: ") + e.what()});
+    errors.push_back(make_diagnostic(path, 0, std::string("YAML error: ") + e.what()));
   }
   return std::nullopt;
 }

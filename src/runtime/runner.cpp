@@ -3,7 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <map>
 #include <random>
+#include <set>
 #include <thread>
 
 #include "drivers/sql_text.h"
@@ -41,12 +43,8 @@ std::vector<Unit> expand(const StepConfig& step, Connection& source) {
     return {u};
   }
   std::vector<Unit> units;
-  for (const auto& t : source.list_tables("")) {
-    bool in = false;
-    for (const auto& p : step.extract.tables->include) in = in || sql::glob_match(p, t.name);
-    for (const auto& p : step.extract.tables->exclude) in = in && !sql::glob_match(p, t.name);
-    if (in) units.push_back({&step, t, {step.load.schema, t.name}, step.name + "/" + t.name});
-  }
+  for (const auto& t : select_tables(*step.extract.tables, source))
+    units.push_back({&step, t, {step.load.schema, t.name}, step.name + "/" + t.name});
   if (units.empty()) spdlog::warn("step {}: no table of the source matches the include/exclude patterns", step.name);
   return units;
 }
@@ -194,8 +192,39 @@ int exit_code_for(ErrorClass c) {
 
 }  // namespace
 
+std::vector<TableRef> select_tables(const TablePatterns& patterns, Connection& source) {
+  std::vector<TableRef> tables;
+  for (const auto& t : source.list_tables("")) {
+    bool in = false;
+    for (const auto& p : patterns.include) in = in || sql::glob_match(p, t.name);
+    for (const auto& p : patterns.exclude) in = in && !sql::glob_match(p, t.name);
+    if (in) tables.push_back(t);
+  }
+  // Parents before children, name order otherwise; tables in a reference cycle keep
+  // name order (their constraints must be deferred by the user).
+  std::map<std::string, std::set<std::string>> parents;
+  for (const auto& [child, parent] : source.foreign_keys(""))
+    if (child != parent) parents[child].insert(parent);
+  std::set<std::string> selected, placed;
+  for (const auto& t : tables) selected.insert(t.name);
+  std::vector<TableRef> ordered;
+  while (!tables.empty()) {
+    auto ready = std::find_if(tables.begin(), tables.end(), [&](const TableRef& t) {
+      for (const auto& p : parents[t.name])
+        if (selected.count(p) && !placed.count(p)) return false;
+      return true;
+    });
+    if (ready == tables.end()) ready = tables.begin();
+    placed.insert(ready->name);
+    ordered.push_back(*ready);
+    tables.erase(ready);
+  }
+  return ordered;
+}
+
 RunResult Runner::run() {
   RunResult result;
+  result.run_id = new_run_id();
   std::vector<const StepConfig*> steps;
   for (const auto& s : pipeline_.steps)
     if (options_.steps.empty() || std::find(options_.steps.begin(), options_.steps.end(), s.name) != options_.steps.end())
@@ -218,7 +247,7 @@ RunResult Runner::run() {
         if (cp && !cp->completed) { resume_run = cp->run_id; break; }
       }
     }
-    result.run_id = resume_run.empty() ? new_run_id() : resume_run;
+    if (!resume_run.empty()) result.run_id = resume_run;
     if (!resume_run.empty()) {
       spdlog::info("continuing interrupted run {}", resume_run);
     } else if (!options_.dry_run) {

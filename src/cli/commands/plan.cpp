@@ -46,12 +46,7 @@ int plan_command(const Pipeline& p, const DriverRegistry& drivers, std::ostream&
       auto dst = drivers.connect(p.connections.at(step.load.to));
       std::vector<std::pair<TableRef, TableRef>> tables;
       if (step.extract.tables) {
-        for (const auto& t : src->list_tables("")) {
-          bool in = false;
-          for (const auto& pat : step.extract.tables->include) in = in || sql::glob_match(pat, t.name);
-          for (const auto& pat : step.extract.tables->exclude) in = in && !sql::glob_match(pat, t.name);
-          if (in) tables.push_back({t, {step.load.schema, t.name}});
-        }
+        for (const auto& t : select_tables(*step.extract.tables, *src)) tables.push_back({t, {step.load.schema, t.name}});
       } else {
         tables.push_back({TableRef::parse(step.extract.table), TableRef::parse(step.load.table)});
       }

@@ -105,7 +105,7 @@ class PgSink final : public Sink {
         if (c) buf_ += '\t';
         const Value* v = &row[c];
         try {
-          if (!v->is_null() && !convert::natural_kind(v->kind(), types_[c].id)) {
+          if (convert::needs_coercion(*v, types_[c])) {
             convert::coerce(*v, types_[c], coerced_);
             v = &coerced_;
           }
@@ -227,6 +227,16 @@ class PgConnection final : public Connection {
     std::sort(pk.begin(), pk.end());
     for (auto& [_, n] : pk) s.primary_key.push_back(n);
     return s;
+  }
+
+  std::vector<std::pair<std::string, std::string>> foreign_keys(const std::string& schema) override {
+    std::string s = schema.empty() ? "public" : schema;
+    auto r = conn_->exec("SELECT cl.relname, pcl.relname FROM pg_constraint c JOIN pg_class cl ON cl.oid = c.conrelid "
+                         "JOIN pg_class pcl ON pcl.oid = c.confrelid JOIN pg_namespace n ON n.oid = cl.relnamespace "
+                         "WHERE c.contype = 'f' AND n.nspname = $1", {s.c_str()});
+    std::vector<std::pair<std::string, std::string>> out;
+    for (int i = 0; i < PQntuples(r.get()); ++i) out.emplace_back(PQgetvalue(r.get(), i, 0), PQgetvalue(r.get(), i, 1));
+    return out;
   }
 
   std::optional<std::int64_t> estimate_rows(const TableRef& t) override {

@@ -93,6 +93,9 @@ void read_text(std::string_view s, const TypeInfo& type, const std::string& colu
     case TypeId::float32: case TypeId::float64: {
       auto d = convert::parse_double(s);
       if (!d) bad("double");
+      // A float column prints its shortest text ("0.1"); the value it holds is the
+      // nearest float, which is what travels on (widened exactly to a double).
+      if (type.id == TypeId::float32) *d = static_cast<double>(static_cast<float>(*d));
       out.set_double(*d);
       return;
     }

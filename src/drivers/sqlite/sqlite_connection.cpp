@@ -91,7 +91,7 @@ class SqliteSink final : public Sink {
       const Row& row = batch[r];
       for (std::size_t c = 0; c < row.size(); ++c) {
         const Value* v = &row[c];
-        if (!v->is_null() && !convert::natural_kind(v->kind(), types_[c].id)) {
+        if (convert::needs_coercion(*v, types_[c])) {
           try {
             convert::coerce(*v, types_[c], coerced_);
           } catch (const Error& e) {
@@ -199,6 +199,13 @@ class SqliteConnection final : public Connection {
     std::sort(pk.begin(), pk.end());
     for (auto& [_, n] : pk) s.primary_key.push_back(n);
     return s;
+  }
+
+  std::vector<std::pair<std::string, std::string>> foreign_keys(const std::string&) override {
+    Stmt st(db_, "SELECT m.name, f.\"table\" FROM sqlite_schema m, pragma_foreign_key_list(m.name) f WHERE m.type = 'table'");
+    std::vector<std::pair<std::string, std::string>> out;
+    while (st.step()) out.emplace_back(st.text(0), st.text(1));
+    return out;
   }
 
   std::optional<std::int64_t> estimate_rows(const TableRef& table) override {

@@ -1,0 +1,263 @@
+// MySQL/MariaDB against the real server from scripts/test.sh: every type across
+// dialects, bulk copies both ways, whole-database copy, plan, TLS fail-closed.
+#include <gtest/gtest.h>
+#include <libpq-fe.h>
+
+#include "sluice/config.h"
+#include "sluice/runner.h"
+#include "support/mysql_client.h"
+#include "support/servers.h"
+#include "support/temp_dir.h"
+
+using namespace sluice;
+
+namespace {
+
+RunResult run_pipeline(const std::string& path) {
+  auto p = config::load_pipeline(path, config::Environment::from_process());
+  DriverRegistry drivers;
+  register_builtin_drivers(drivers);
+  return Runner(p, drivers, {}).run();
+}
+
+std::string pg_scalar(const std::string& url, const std::string& sql) {
+  PGconn* c = PQconnectdb(url.c_str());
+  PQsetNoticeProcessor(c, [](void*, const char*) {}, nullptr);
+  PGresult* r = PQexec(c, sql.c_str());
+  auto st = PQresultStatus(r);
+  EXPECT_TRUE(st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) << PQerrorMessage(c) << " in " << sql;
+  std::string out = st == PGRES_TUPLES_OK && PQntuples(r) ? PQgetvalue(r, 0, 0) : "";
+  PQclear(r);
+  PQfinish(c);
+  return out;
+}
+
+const char* kColumns[] = {"b", "i8", "u8", "i16", "u16", "i24", "u24", "i32", "u32", "i64", "u64", "dec", "f4", "f8",
+                          "c", "vc", "t", "bin", "vbin", "bl", "d", "tm", "dt", "ts", "j", "u", "e"};
+
+void create_mysql_types(test::MyClient& my) {
+  my.exec("DROP TABLE IF EXISTS types, types_pg, types_lite, zero_dates");
+  my.exec(R"(CREATE TABLE types (
+      id int PRIMARY KEY, b tinyint(1), i8 tinyint, u8 tinyint unsigned, i16 smallint, u16 smallint unsigned,
+      i24 mediumint, u24 mediumint unsigned, i32 int, u32 int unsigned, i64 bigint, u64 bigint unsigned,
+      `dec` decimal(38,10), f4 float, f8 double, c char(5), vc varchar(20), t text,
+      `bin` binary(4), vbin varbinary(300), bl blob, d date, tm time(6), dt datetime(6), ts timestamp(6) NULL,
+      j json, u uuid, e enum('small','medium','large')) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin)");
+  my.exec(R"(INSERT INTO types VALUES
+      (1, 0, -128, 0, -32768, 0, -8388608, 0, -2147483648, 0, -9223372036854775808, 0,
+       -9999999999999999999999999999.9999999999, 0.1, -1.25e10, 'ab', 'short', '', x'00010203', NULL, NULL,
+       '1000-01-01', '00:00:00', '1000-01-01 00:00:00', '1970-01-01 00:00:01', '{"a":[1,2.5,null]}',
+       'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', 'small'),
+      (2, 1, 127, 255, 32767, 65535, 8388607, 16777215, 2147483647, 4294967295, 9223372036854775807, 18446744073709551615,
+       9999999999999999999999999999.9999999999, -3.75, 1.7976931348623157e308, 'abcde', 'ÄÖÜ äöü 20 chars....', NULL,
+       x'ffffffff', x'', x'00ff',
+       '9999-12-31', '23:59:59.999999', '9999-12-31 23:59:59.999999', '2038-01-19 03:14:07.999999', '[]',
+       '00000000-0000-0000-0000-000000000000', 'large'),
+      (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+       NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL))");
+  // Every byte value, and text with everything that needs escaping somewhere.
+  std::string hex;
+  for (int i = 0; i < 256; ++i) { char b[3]; std::snprintf(b, 3, "%02x", i); hex += b; }
+  my.exec("UPDATE types SET vbin = x'" + hex + "', bl = x'" + hex + "' WHERE id = 1");
+  std::unique_ptr<sql::PreparedStatement> ps(my.conn->prepareStatement("UPDATE types SET t = ? WHERE id = 1"));
+  ps->setString(1, "quotes ' \" tab\t nl\n cr\r back\\slash emoji 🎉 中文 日本語");
+  ps->executeUpdate();
+}
+
+// Counts rows whose column differs between two MySQL tables (null-safe, JSON by content).
+std::string mysql_differences(test::MyClient& my, const std::string& a, const std::string& b, const std::string& col) {
+  std::string cmp = col == "j" ? "(x.j IS NULL AND y.j IS NULL) OR JSON_EQUALS(x.j, y.j)" : "x.`" + col + "` <=> y.`" + col + "`";
+  return my.scalar("SELECT COUNT(*) FROM " + a + " x JOIN " + b + " y USING (id) WHERE NOT (" + cmp + ")");
+}
+
+}  // namespace
+
+TEST(MySql, EveryTypeToPostgresAndBackIsExact) {
+  SLUICE_REQUIRE_SERVER(my_url, "SLUICE_TEST_MYSQL_URL");
+  SLUICE_REQUIRE_SERVER(pg_url, "SLUICE_TEST_PG_URL");
+  test::MyClient my(my_url);
+  create_mysql_types(my);
+  pg_scalar(pg_url, "DROP TABLE IF EXISTS mtypes");
+  test::TempDir dir;
+  test::write_file(dir.file("p.yaml"),
+                   "version: 1\nname: my-pg-types\nconnections:\n  my: {url: \"" + my_url + "\"}\n  pg: {url: \"" + pg_url + "\"}\n"
+                   "defaults: {batch_size: 2, commit_every: 1}\n"
+                   "steps:\n"
+                   "  - {name: to_pg, extract: {from: my, table: types}, load: {to: pg, table: mtypes}}\n"
+                   "  - {name: back, extract: {from: pg, table: mtypes}, load: {to: my, table: types_pg}}\n");
+  auto r = run_pipeline(dir.file("p.yaml"));
+  ASSERT_EQ(r.exit_code, 0) << (r.steps.empty() ? "" : r.steps.back().error);
+  EXPECT_EQ(my.scalar("SELECT COUNT(*) FROM types_pg"), "3");
+  for (const char* col : kColumns) EXPECT_EQ(mysql_differences(my, "types", "types_pg", col), "0") << "column " << col;
+  // The PostgreSQL side holds the same values in the mapped types.
+  auto pg_type = [&](const char* col) {
+    return pg_scalar(pg_url, std::string("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'mtypes'::regclass AND attname = '") + col + "'");
+  };
+  EXPECT_EQ(pg_type("b"), "boolean");
+  EXPECT_EQ(pg_type("u32"), "bigint");
+  EXPECT_EQ(pg_type("u64"), "numeric(20,0)");
+  EXPECT_EQ(pg_type("dec"), "numeric(38,10)");
+  EXPECT_EQ(pg_type("vbin"), "bytea");
+  EXPECT_EQ(pg_type("ts"), "timestamp(6) with time zone");
+  EXPECT_EQ(pg_type("j"), "jsonb");
+  EXPECT_EQ(pg_type("u"), "uuid");
+  EXPECT_EQ(pg_scalar(pg_url, "SELECT u64::text FROM mtypes WHERE id = 2"), "18446744073709551615");
+  EXPECT_EQ(pg_scalar(pg_url, "SELECT i64::text FROM mtypes WHERE id = 1"), "-9223372036854775808");
+  EXPECT_EQ(pg_scalar(pg_url, "SELECT dec::text FROM mtypes WHERE id = 2"), "9999999999999999999999999999.9999999999");
+  EXPECT_EQ(pg_scalar(pg_url, "SELECT length(vbin)::text || ':' || md5(vbin) FROM mtypes WHERE id = 1"),
+            "256:" + my.scalar("SELECT MD5(vbin) FROM types WHERE id = 1"));
+  EXPECT_EQ(pg_scalar(pg_url, "SELECT ts::text FROM mtypes WHERE id = 2"), "2038-01-19 03:14:07.999999+00");
+  EXPECT_EQ(pg_scalar(pg_url, "SELECT t FROM mtypes WHERE id = 1"), my.scalar("SELECT t FROM types WHERE id = 1"));
+  EXPECT_EQ(pg_scalar(pg_url, "SELECT count(*) FROM mtypes WHERE id = 3 AND num_nonnulls(b, i8, u64, dec, t, vbin, d, ts, j, u, e) = 0"), "1");
+}
+
+TEST(MySql, EveryTypeToSqliteAndBackIsExact) {
+  SLUICE_REQUIRE_SERVER(my_url, "SLUICE_TEST_MYSQL_URL");
+  test::MyClient my(my_url);
+  create_mysql_types(my);
+  test::TempDir dir;
+  test::write_file(dir.file("p.yaml"),
+                   "version: 1\nname: my-lite-types\nconnections:\n  my: {url: \"" + my_url + "\"}\n  lite: {url: sqlite:mid.db}\n"
+                   "steps:\n"
+                   "  - {name: to_lite, extract: {from: my, table: types}, load: {to: lite, table: types}}\n"
+                   "  - {name: back, extract: {from: lite, table: types}, load: {to: my, table: types_lite}}\n");
+  auto r = run_pipeline(dir.file("p.yaml"));
+  ASSERT_EQ(r.exit_code, 0) << (r.steps.empty() ? "" : r.steps.back().error);
+  EXPECT_EQ(my.scalar("SELECT COUNT(*) FROM types_lite"), "3");
+  for (const char* col : kColumns) EXPECT_EQ(mysql_differences(my, "types", "types_lite", col), "0") << "column " << col;
+}
+
+TEST(MySql, ZeroDatesBecomeNullAndAreCounted) {
+  SLUICE_REQUIRE_SERVER(my_url, "SLUICE_TEST_MYSQL_URL");
+  test::MyClient my(my_url);
+  my.exec("DROP TABLE IF EXISTS zero_dates");
+  my.exec("CREATE TABLE zero_dates (id int PRIMARY KEY, d date, dt datetime)");
+  my.exec("SET SESSION sql_mode = ''");
+  my.exec("INSERT INTO zero_dates VALUES (1, '0000-00-00', '0000-00-00 00:00:00'), (2, '2024-02-29', '2024-02-29 12:00:00')");
+  test::TempDir dir;
+  test::write_file(dir.file("p.yaml"), "version: 1\nname: zero\nconnections:\n  my: {url: \"" + my_url + "\"}\n  lite: {url: sqlite:z.db}\n"
+                                       "steps:\n  - {name: z, extract: {from: my, table: zero_dates}, load: {to: lite, table: z}}\n");
+  std::string out;
+  ASSERT_EQ(test::run_command(std::string(SLUICE_BINARY) + " run " + dir.file("p.yaml"), &out), 0) << out;
+  EXPECT_NE(out.find("2 MySQL zero date(s)"), std::string::npos) << out;
+}
+
+TEST(MySql, TwoHundredThousandRowsBothWaysWithChecksums) {
+  SLUICE_REQUIRE_SERVER(my_url, "SLUICE_TEST_MYSQL_URL");
+  SLUICE_REQUIRE_SERVER(pg_url, "SLUICE_TEST_PG_URL");
+  test::MyClient my(my_url);
+  my.exec("DROP TABLE IF EXISTS big, big_back");
+  my.exec("CREATE TABLE big (id bigint PRIMARY KEY, name varchar(40) NOT NULL, amount decimal(14,2), created datetime(6), flag tinyint(1))");
+  my.exec("INSERT INTO big SELECT seq, CONCAT('name ', seq, ' ✓'), seq / 7, '2020-01-01' + INTERVAL seq SECOND + INTERVAL (seq % 1000000) MICROSECOND, seq % 2 "
+          "FROM seq_1_to_200000");
+  pg_scalar(pg_url, "DROP TABLE IF EXISTS big");
+  test::TempDir dir;
+  test::write_file(dir.file("p.yaml"),
+                   "version: 1\nname: big\nconnections:\n  my: {url: \"" + my_url + "\"}\n  pg: {url: \"" + pg_url + "\"}\n"
+                   "defaults: {batch_size: 5000, commit_every: 4}\n"
+                   "steps:\n"
+                   "  - {name: to_pg, extract: {from: my, table: big}, load: {to: pg, table: big}}\n"
+                   "  - {name: back, extract: {from: pg, table: big}, load: {to: my, table: big_back}}\n");
+  auto r = run_pipeline(dir.file("p.yaml"));
+  ASSERT_EQ(r.exit_code, 0) << (r.steps.empty() ? "" : r.steps.back().error);
+  const std::string my_sum =
+      "SELECT CONCAT(COUNT(*), ':', MD5(GROUP_CONCAT(CONCAT_WS('|', id, name, COALESCE(amount, 'N'), "
+      "DATE_FORMAT(created, '%Y-%m-%d %H:%i:%s.%f'), flag) ORDER BY id SEPARATOR '\\n'))) FROM ";
+  std::string source = my.scalar(my_sum + "big");
+  EXPECT_EQ(source.substr(0, 7), "200000:");
+  EXPECT_EQ(pg_scalar(pg_url, "SELECT count(*) || ':' || md5(string_agg(concat_ws('|', id, name, COALESCE(amount::text, 'N'), "
+                              "to_char(created, 'YYYY-MM-DD HH24:MI:SS.US'), flag::int), E'\\n' ORDER BY id)) FROM big"),
+            source);
+  EXPECT_EQ(my.scalar(my_sum + "big_back"), source);
+}
+
+TEST(MySql, WholeDatabaseCopyWithPatternsInDependencyOrder) {
+  SLUICE_REQUIRE_SERVER(my_url, "SLUICE_TEST_MYSQL_URL");
+  SLUICE_REQUIRE_SERVER(pg_url, "SLUICE_TEST_PG_URL");
+  test::MyClient my(my_url);
+  my.exec("DROP DATABASE IF EXISTS shop");
+  my.exec("CREATE DATABASE shop CHARACTER SET utf8mb4");
+  my.exec("CREATE TABLE shop.a_order_items (id int PRIMARY KEY, order_id int NOT NULL, sku varchar(20))");
+  my.exec("CREATE TABLE shop.orders (id int PRIMARY KEY, customer_id int NOT NULL, total decimal(10,2))");
+  my.exec("CREATE TABLE shop.customers (id int PRIMARY KEY, name varchar(50))");
+  my.exec("CREATE TABLE shop.audit_log (id int PRIMARY KEY, msg text)");
+  my.exec("CREATE TABLE shop.tmp_scratch (id int PRIMARY KEY)");
+  my.exec("ALTER TABLE shop.orders ADD FOREIGN KEY (customer_id) REFERENCES shop.customers (id)");
+  my.exec("ALTER TABLE shop.a_order_items ADD FOREIGN KEY (order_id) REFERENCES shop.orders (id)");
+  my.exec("INSERT INTO shop.customers VALUES (1, 'Ada'), (2, 'Grace')");
+  my.exec("INSERT INTO shop.orders VALUES (10, 1, 9.99), (11, 2, 100.00), (12, 1, NULL)");
+  my.exec("INSERT INTO shop.a_order_items VALUES (100, 10, 'X-1'), (101, 11, 'Y-2')");
+  my.exec("INSERT INTO shop.audit_log VALUES (1, 'secret')");
+  my.exec("INSERT INTO shop.tmp_scratch VALUES (1)");
+  pg_scalar(pg_url, "DROP SCHEMA IF EXISTS shop CASCADE");
+  pg_scalar(pg_url, "CREATE SCHEMA shop");
+  // Existing target tables with foreign keys: only a parents-first order can load them.
+  pg_scalar(pg_url, "CREATE TABLE shop.customers (id int PRIMARY KEY, name varchar(50))");
+  pg_scalar(pg_url, "CREATE TABLE shop.orders (id int PRIMARY KEY, customer_id int NOT NULL REFERENCES shop.customers, total numeric(10,2))");
+  pg_scalar(pg_url, "CREATE TABLE shop.a_order_items (id int PRIMARY KEY, order_id int NOT NULL REFERENCES shop.orders, sku varchar(20))");
+
+  ConnectionConfig base;
+  config::apply_url(my_url, "/", base);
+  std::string shop_url = my_url.substr(0, my_url.rfind('/')) + "/shop";
+  test::TempDir dir;
+  test::write_file(dir.file("p.yaml"),
+                   "version: 1\nname: wholedb\nconnections:\n  shop: {url: \"" + shop_url + "\"}\n  pg: {url: \"" + pg_url + "\"}\n"
+                   "steps:\n  - name: everything\n    extract: {from: shop, tables: {include: [\"*\"], exclude: [\"audit_*\", \"tmp_*\"]}}\n"
+                   "    load: {to: pg, schema: shop, mode: append, create: if_missing}\n");
+  auto r = run_pipeline(dir.file("p.yaml"));
+  ASSERT_EQ(r.exit_code, 0) << (r.steps.empty() ? "" : r.steps.back().error);
+  ASSERT_EQ(r.steps.size(), 3u);
+  EXPECT_EQ(r.steps[0].name, "everything/customers");
+  EXPECT_EQ(r.steps[1].name, "everything/orders");
+  EXPECT_EQ(r.steps[2].name, "everything/a_order_items");
+  EXPECT_EQ(pg_scalar(pg_url, "SELECT string_agg(relname, ',' ORDER BY relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                              "WHERE n.nspname = 'shop' AND c.relkind = 'r'"),
+            "a_order_items,customers,orders");
+  EXPECT_EQ(pg_scalar(pg_url, "SELECT string_agg(id || ':' || name, ',' ORDER BY id) FROM shop.customers"), "1:Ada,2:Grace");
+  EXPECT_EQ(pg_scalar(pg_url, "SELECT string_agg(id || ':' || customer_id || ':' || COALESCE(total::text, 'N'), ',' ORDER BY id) FROM shop.orders"),
+            "10:1:9.99,11:2:100.00,12:1:N");
+  EXPECT_EQ(pg_scalar(pg_url, "SELECT string_agg(id || ':' || order_id || ':' || sku, ',' ORDER BY id) FROM shop.a_order_items"),
+            "100:10:X-1,101:11:Y-2");
+}
+
+TEST(MySql, PlanShowsDdlAndFlagsNarrowing) {
+  SLUICE_REQUIRE_SERVER(my_url, "SLUICE_TEST_MYSQL_URL");
+  SLUICE_REQUIRE_SERVER(pg_url, "SLUICE_TEST_PG_URL");
+  test::MyClient my(my_url);
+  my.exec("DROP TABLE IF EXISTS plan_src");
+  my.exec("CREATE TABLE plan_src (id bigint unsigned PRIMARY KEY, amount decimal(20,4), label varchar(100), flag tinyint(1))");
+  pg_scalar(pg_url, "DROP TABLE IF EXISTS plan_narrow; DROP TABLE IF EXISTS plan_new");
+  // A target made on purpose too narrow: integer for bigint unsigned, numeric(10,2), varchar(10).
+  pg_scalar(pg_url, "CREATE TABLE plan_narrow (id integer PRIMARY KEY, amount numeric(10,2), label varchar(10), flag boolean)");
+  test::TempDir dir;
+  test::write_file(dir.file("p.yaml"),
+                   "version: 1\nname: plan\nconnections:\n  my: {url: \"" + my_url + "\"}\n  pg: {url: \"" + pg_url + "\"}\n"
+                   "steps:\n"
+                   "  - {name: fresh, extract: {from: my, table: plan_src}, load: {to: pg, table: plan_new}}\n"
+                   "  - {name: narrow, extract: {from: my, table: plan_src}, load: {to: pg, table: plan_narrow}}\n");
+  std::string out;
+  ASSERT_EQ(test::run_command(std::string(SLUICE_BINARY) + " plan " + dir.file("p.yaml"), &out), 0) << out;
+  EXPECT_NE(out.find("CREATE TABLE \"plan_new\" (\"id\" numeric(20,0) NOT NULL, \"amount\" numeric(20,4), \"label\" varchar(100), "
+                     "\"flag\" boolean, PRIMARY KEY (\"id\"))"),
+            std::string::npos) << out;
+  EXPECT_NE(out.find("id: bigint(20) unsigned -> integer   [LOSSY: narrowing integer]"), std::string::npos) << out;
+  EXPECT_NE(out.find("amount: decimal(20,4) -> numeric(10,2)   [LOSSY: decimal precision]"), std::string::npos) << out;
+  EXPECT_NE(out.find("label: varchar(100) -> character varying(10)   [LOSSY: text length]"), std::string::npos) << out;
+  EXPECT_EQ(out.find("sluice:sluice@"), std::string::npos) << "password shown: " << out;
+  EXPECT_EQ(pg_scalar(pg_url, "SELECT to_regclass('plan_new') IS NULL"), "t") << "plan must write nothing";
+}
+
+TEST(MySql, RequiredTlsToServerWithoutTlsFailsClosed) {
+  SLUICE_REQUIRE_SERVER(my_url, "SLUICE_TEST_MYSQL_URL");
+  SLUICE_REQUIRE_SERVER(pg_url, "SLUICE_TEST_PG_URL");
+  test::TempDir dir;
+  test::write_file(dir.file("in/t.csv"), "id\n1\n");
+  for (const std::string& target : {my_url + "?sslmode=require", pg_url + "?sslmode=require"}) {
+    test::write_file(dir.file("p.yaml"), "version: 1\nname: tls\nconnections:\n  in: {url: csv://./in}\n  db: {url: \"" + target + "\"}\n"
+                                         "steps:\n  - {name: s, extract: {from: in, table: t}, load: {to: db, table: tls_t}}\n");
+    std::string out;
+    EXPECT_EQ(test::run_command(std::string(SLUICE_BINARY) + " run " + dir.file("p.yaml"), &out), 1) << out;
+    EXPECT_TRUE(out.find("TLS") != std::string::npos || out.find("SSL") != std::string::npos) << out;
+    EXPECT_NE(out.find("connection 'db'"), std::string::npos) << out;
+  }
+}
