@@ -22,7 +22,7 @@ struct StepResult {
   std::string name;  // step, or step/table in a whole-database copy
   std::string source, target;
   std::string status = "pending";  // ok | skipped | failed | dry-run
-  std::int64_t rows_read = 0, rows_written = 0, rows_rejected = 0;
+  std::int64_t rows_read = 0, rows_written = 0, rows_rejected = 0, values_changed = 0;
   int retries = 0;
   std::int64_t commits = 0;
   double seconds = 0;

@@ -30,6 +30,9 @@ class Source {
   // Clears `batch` and fills it with up to batch.capacity() rows.
   // Returns false (with an empty batch) when the source is exhausted.
   virtual bool read(Batch& batch) = 0;
+  // Values the source had to change to represent them (MySQL zero dates → NULL, text
+  // repaired per on_invalid_text); counted in the summary and report.
+  virtual std::int64_t values_changed() const { return 0; }
 };
 
 }  // namespace sluice

@@ -122,6 +122,13 @@ class UnitRun {
       for (auto& t : transforms) t->apply(b);
     };
 
+    // Counted however the attempt ends.
+    struct CountChanges {
+      const Source& s;
+      StepResult& r;
+      ~CountChanges() { r.values_changed += s.values_changed(); }
+    } count_changes{*source, result_};
+
     if (options_.dry_run) {
       while (source->read(batch)) apply(batch);
       return;

@@ -6,6 +6,7 @@
 #include "sluice/config.h"
 #include "sluice/runner.h"
 #include "support/mysql_client.h"
+#include "support/process.h"
 #include "support/servers.h"
 #include "support/temp_dir.h"
 
@@ -260,4 +261,33 @@ TEST(MySql, RequiredTlsToServerWithoutTlsFailsClosed) {
     EXPECT_TRUE(out.find("TLS") != std::string::npos || out.find("SSL") != std::string::npos) << out;
     EXPECT_NE(out.find("connection 'db'"), std::string::npos) << out;
   }
+}
+
+TEST(MySql, PeakMemoryDoesNotGrowWithRowCount) {
+  SLUICE_REQUIRE_SERVER(my_url, "SLUICE_TEST_MYSQL_URL");
+  SLUICE_REQUIRE_SERVER(pg_url, "SLUICE_TEST_PG_URL");
+  test::MyClient my(my_url);
+  my.exec("DROP TABLE IF EXISTS mem_small, mem_large");
+  const char* ddl = " (id bigint PRIMARY KEY, payload varchar(200) NOT NULL, amount decimal(14,2))";
+  my.exec(std::string("CREATE TABLE mem_small") + ddl);
+  my.exec(std::string("CREATE TABLE mem_large") + ddl);
+  my.exec("INSERT INTO mem_small SELECT seq, REPEAT('x', 150), seq / 3 FROM seq_1_to_50000");
+  my.exec("INSERT INTO mem_large SELECT seq, REPEAT('x', 150), seq / 3 FROM seq_1_to_200000");
+  pg_scalar(pg_url, "DROP TABLE IF EXISTS mem_small; DROP TABLE IF EXISTS mem_large");
+  test::TempDir dir;
+  long rss[2];
+  const char* tables[] = {"mem_small", "mem_large"};
+  for (int i = 0; i < 2; ++i) {
+    std::string t = tables[i];
+    test::write_file(dir.file(t + ".yaml"), "version: 1\nname: mem-" + t + "\nconnections:\n  my: {url: \"" + my_url +
+                                                "\"}\n  pg: {url: \"" + pg_url + "\"}\nsteps:\n  - {name: m, extract: {from: my, table: " +
+                                                t + "}, load: {to: pg, table: " + t + "}}\n");
+    test::Child c({SLUICE_BINARY, "run", dir.file(t + ".yaml")}, dir.file("log"));
+    ASSERT_EQ(c.wait(), 0) << test::read_file(dir.file("log"));
+    rss[i] = c.max_rss_kb();
+  }
+  EXPECT_EQ(pg_scalar(pg_url, "SELECT count(*) FROM mem_large"), "200000");
+  // Four times the rows, well under 1.5 times the memory (batches are reused).
+  EXPECT_LT(rss[1], rss[0] * 3 / 2 + 8 * 1024) << "50k rows: " << rss[0] << " KiB, 200k rows: " << rss[1] << " KiB";
+  std::printf("peak RSS: 50k rows %ld KiB, 200k rows %ld KiB\n", rss[0], rss[1]);
 }

@@ -106,6 +106,7 @@ class MySource final : public Source {
   }
 
   const Schema& schema() const override { return schema_; }
+  std::int64_t values_changed() const override { return zero_dates_; }
 
   bool read(Batch& batch) override {
     batch.clear();
