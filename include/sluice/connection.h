@@ -18,6 +18,13 @@ struct StateRow {
   std::string updated_at;
 };
 
+// A pipeline's run lock in one target, held until destroyed. If the process dies the
+// server (session locks) or the kernel (file locks) releases it.
+class RunLock {
+ public:
+  virtual ~RunLock() = default;
+};
+
 class Connection {
  public:
   virtual ~Connection() = default;
@@ -44,6 +51,11 @@ class Connection {
   virtual void write_checkpoint(const std::string& pipeline, const std::string& state_key, const Checkpoint& cp) = 0;
   // Sources whose rows have no key but a stable order (CSV files) resume by row count.
   virtual bool resumes_by_position() const { return false; }
+
+  // Takes the run lock of `pipeline` in this target, recording `holder` (host, pid,
+  // start time) for the message a second run gets. Throws a transient Error naming the
+  // current holder when another run has it; never waits.
+  virtual std::unique_ptr<RunLock> lock_run(const std::string& pipeline, const std::string& holder) = 0;
 
   // sluice_state maintenance for `sluice state`.
   virtual std::vector<StateRow> read_state(const std::string& pipeline) = 0;

@@ -15,6 +15,7 @@ enum class ErrorClass {
   transient,  // connection lost, deadlock, serialization failure, busy: retry from checkpoint
   data,       // a row the target refuses (constraint, range, encoding): abort or reject
   internal,   // anything else: a bug or an unexpected state
+  interrupted,  // SIGINT/SIGTERM asked the run to stop; the open transaction was rolled back
 };
 
 const char* to_string(ErrorClass c);

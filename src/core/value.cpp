@@ -15,6 +15,7 @@ const char* to_string(ErrorClass c) {
     case ErrorClass::transient: return "transient";
     case ErrorClass::data: return "data";
     case ErrorClass::internal: return "internal";
+    case ErrorClass::interrupted: return "interrupted";
   }
   return "internal";
 }

@@ -8,34 +8,22 @@
 #include <set>
 #include <thread>
 
+#include <unistd.h>
+
 #include "drivers/sql_text.h"
+#include "runtime/rejects.h"
 #include "runtime/retry.h"
+#include "runtime/signals.h"
+#include "runtime/unit_run.h"
 #include "sluice/status.h"
 #include "sluice/transform.h"
 
 namespace sluice {
 namespace {
 
+using runtime::Unit;
+
 using Clock = std::chrono::steady_clock;
-
-// One table's worth of work: a step, or one table of a whole-database step.
-struct Unit {
-  const StepConfig* step;
-  TableRef source_table;
-  TableRef target_table;
-  std::string state_key;
-};
-
-std::string new_run_id() {
-  auto now = std::chrono::system_clock::now();
-  auto t = std::chrono::system_clock::to_time_t(now);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", std::gmtime(&t));
-  std::random_device rd;
-  char suffix[16];
-  std::snprintf(suffix, sizeof suffix, "-%06x", rd() & 0xffffff);
-  return std::string(buf) + suffix;
-}
 
 std::vector<Unit> expand(const StepConfig& step, Connection& source) {
   if (!step.extract.tables) {
@@ -49,150 +37,32 @@ std::vector<Unit> expand(const StepConfig& step, Connection& source) {
   return units;
 }
 
-class UnitRun {
- public:
-  UnitRun(const Pipeline& p, const DriverRegistry& d, const Unit& u, const RunOptions& o, const std::string& run_id,
-          StepResult& result)
-      : pipeline_(p), drivers_(d), unit_(u), options_(o), run_id_(run_id), result_(result) {}
+std::string new_run_id() {
+  auto now = std::chrono::system_clock::now();
+  auto t = std::chrono::system_clock::to_time_t(now);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", std::gmtime(&t));
+  std::random_device rd;
+  char suffix[16];
+  std::snprintf(suffix, sizeof suffix, "-%06x", rd() & 0xffffff);
+  return std::string(buf) + suffix;
+}
 
-  // One attempt: connects afresh, resumes from the target's checkpoint, runs to the end.
-  void attempt() {
-    const StepConfig& step = *unit_.step;
-    const LoadSettings& settings = step.load.settings;
-    auto source_conn = drivers_.connect(pipeline_.connections.at(step.extract.from));
-    std::unique_ptr<Connection> target_conn;
-    if (!options_.dry_run) target_conn = drivers_.connect(pipeline_.connections.at(step.load.to));
-
-    std::optional<Checkpoint> cp;
-    if (target_conn) {
-      cp = target_conn->read_checkpoint(pipeline_.name, unit_.state_key);
-      if (cp && cp->run_id != run_id_) cp.reset();
-    }
-    bool resuming = cp && cp->rows > 0;
-
-    ExtractRequest req;
-    req.table = unit_.source_table;
-    req.query = step.extract.query;
-    req.columns = step.extract.columns;
-    req.where = step.extract.where;
-    req.order_by = step.extract.order_by;
-    if (req.order_by.empty() && req.query.empty()) {
-      auto described = source_conn->describe(req.table);
-      if (!described)
-        throw Error(ErrorClass::config, "step " + step.name + ": source table " + req.table.display() + " does not exist");
-      req.order_by = described->primary_key;
-    }
-    const bool positional = source_conn->resumes_by_position();
-    const bool keyed = !req.order_by.empty();
-    if (resuming) {
-      if (keyed && !positional) req.resume_after = cp->last_key;
-      else req.skip_rows = cp->rows;
-      spdlog::info("step {}: resuming after {} committed rows", unit_.state_key, cp->rows);
-    }
-    auto source = source_conn->open_source(req);
-    Schema schema = source->schema();
-    std::vector<std::size_t> key_idx;
-    if (keyed && !positional) {
-      for (const auto& k : req.order_by) {
-        auto idx = schema.index_of(k);
-        if (!idx)
-          throw Error(ErrorClass::config, "step " + step.name + ": order_by column '" + k + "' is not among the extracted columns");
-        key_idx.push_back(*idx);
-      }
-    }
-    std::vector<std::unique_ptr<Transform>> transforms;
-    for (const auto& tc : step.transforms) {
-      transforms.push_back(make_transform(tc));
-      schema = transforms.back()->bind(schema);
-    }
-    if (!step.extract.order_by.empty() && schema.primary_key.empty()) schema.primary_key = {};
-
-    Batch batch(static_cast<std::size_t>(settings.batch_size));
-    Checkpoint progress;
-    progress.run_id = run_id_;
-    if (resuming) { progress.last_key = cp->last_key; progress.rows = cp->rows; }
-    auto apply = [&](Batch& b) {
-      if (!key_idx.empty() && !b.empty()) {
-        const Row& last = b[b.size() - 1];
-        progress.last_key.resize(key_idx.size());
-        for (std::size_t i = 0; i < key_idx.size(); ++i) progress.last_key[i] = last[key_idx[i]];
-      }
-      result_.rows_read += static_cast<std::int64_t>(b.size());
-      progress.rows += static_cast<std::int64_t>(b.size());
-      for (auto& t : transforms) t->apply(b);
-    };
-
-    // Counted however the attempt ends.
-    struct CountChanges {
-      const Source& s;
-      StepResult& r;
-      ~CountChanges() { r.values_changed += s.values_changed(); }
-    } count_changes{*source, result_};
-
-    if (options_.dry_run) {
-      while (source->read(batch)) apply(batch);
-      return;
-    }
-
-    LoadRequest load;
-    load.table = unit_.target_table;
-    load.mode = step.load.mode;
-    load.create = step.load.create;
-    load.key = step.load.key.empty() ? schema.primary_key : step.load.key;
-    if (load.mode == LoadMode::upsert && load.key.empty())
-      throw Error(ErrorClass::config, "step " + step.name + ": upsert needs key: (the source has no primary key)");
-    load.schema = schema;
-    load.pipeline = pipeline_.name;
-    load.state_key = unit_.state_key;
-    load.resuming = resuming;
-    auto sink = target_conn->open_sink(load);
-
-    // Without a key or a stable position a resumed read could not find its place:
-    // such a table loads all-or-nothing, in one transaction.
-    const bool all_or_nothing = !keyed && !positional;
-    const int commit_every = all_or_nothing ? std::numeric_limits<int>::max() : settings.commit_every;
-    if (all_or_nothing)
-      spdlog::info("step {}: no primary key or order_by: loading in one transaction (cannot resume mid-table)",
-                   unit_.state_key);
-
-    try {
-      sink->begin();
-      if (load.mode == LoadMode::truncate && !resuming) sink->truncate();
-      int batches_in_tx = 0;
-      while (source->read(batch)) {
-        apply(batch);
-        sink->write(batch);
-        result_.rows_written += static_cast<std::int64_t>(batch.size());
-        if (++batches_in_tx >= commit_every) {
-          sink->commit(progress);
-          spdlog::debug("step {}: committed {} rows", unit_.state_key, progress.rows);
-          batches_in_tx = 0;
-          sink->begin();
-        }
-      }
-      progress.completed = true;
-      sink->finish(progress);
-    } catch (...) {
-      sink->rollback();
-      result_.commits += sink->commits();
-      throw;
-    }
-    result_.commits += sink->commits();
-  }
-
- private:
-  const Pipeline& pipeline_;
-  const DriverRegistry& drivers_;
-  const Unit& unit_;
-  const RunOptions& options_;
-  const std::string& run_id_;
-  StepResult& result_;
-};
+// "host=db1 pid=4242 started=2026-11-26T01:00:00Z run=..." for a second run's message.
+std::string holder_description(const std::string& run_id) {
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  char when[32];
+  std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return std::string("host ") + host + ", pid " + std::to_string(::getpid()) + ", started " + when + ", run " + run_id;
+}
 
 int exit_code_for(ErrorClass c) {
   switch (c) {
     case ErrorClass::config: return kExitUsage;
     case ErrorClass::transient: return kExitTempFail;
+    case ErrorClass::interrupted: return 128 + (runtime::stop_requested() ? runtime::stop_requested() : 2);
     default: return kExitFailed;
   }
 }
@@ -240,6 +110,7 @@ RunResult Runner::run() {
   // Expand whole-database steps and decide whether this run continues an interrupted one.
   std::vector<Unit> units;
   std::map<std::string, std::unique_ptr<Connection>> targets;
+  std::vector<std::unique_ptr<RunLock>> locks;  // released last, when run() returns
   std::string resume_run;
   try {
     for (const auto* s : steps) {
@@ -248,6 +119,10 @@ RunResult Runner::run() {
       if (!options_.dry_run && !targets.count(s->load.to))
         targets[s->load.to] = drivers_.connect(pipeline_.connections.at(s->load.to));
     }
+    // One run of a pipeline at a time, in every target it writes to (taken in name
+    // order, so two runs cannot each hold half).
+    if (!options_.dry_run)
+      for (auto& [name, conn] : targets) locks.push_back(conn->lock_run(pipeline_.name, holder_description(result.run_id)));
     if (!options_.dry_run && !options_.fresh) {
       for (const auto& u : units) {
         auto cp = targets[u.step->load.to]->read_checkpoint(pipeline_.name, u.state_key);
@@ -292,21 +167,31 @@ RunResult Runner::run() {
     auto started = Clock::now();
     spdlog::info("step {}: {} -> {}", u.state_key, sr.source, sr.target);
     const RetryPolicy& retry = step.load.settings.retry;
-    for (int attempt = 1;; ++attempt) {
+    std::unique_ptr<runtime::RejectFile> rejects;
+    std::int64_t isolate_until = 0;
+    for (int attempt = 1;;) {
       try {
-        UnitRun(pipeline_, drivers_, u, options_, result.run_id, sr).attempt();
+        if (step.load.settings.on_error == OnError::reject && !rejects && !options_.dry_run)
+          rejects = std::make_unique<runtime::RejectFile>(step.load.settings.reject_file, pipeline_.base_dir, pipeline_.name, u.state_key);
+        runtime::UnitRun(pipeline_, drivers_, u, options_, result.run_id, sr, rejects.get()).attempt(isolate_until);
         sr.status = options_.dry_run ? "dry-run" : "ok";
         break;
+      } catch (const runtime::IsolateRows& iso) {
+        // Not a failure: redo from the checkpoint, isolating the refused rows.
+        spdlog::info("step {}: the target refused a row; isolating rows up to row {}", u.state_key, iso.until_rows);
+        isolate_until = iso.until_rows;
+        continue;
       } catch (const Error& e) {
-        if (e.is_transient() && attempt < retry.attempts) {
+        if (e.is_transient() && attempt < retry.attempts && !runtime::stop_requested()) {
           auto delay = runtime::backoff_delay(retry, attempt, rng);
           spdlog::warn("step {}: {} (transient; retry {}/{} in {} ms)", u.state_key, e.what(), attempt,
                        retry.attempts - 1, delay.count());
           ++sr.retries;
+          ++attempt;
           std::this_thread::sleep_for(delay);
           continue;
         }
-        sr.status = "failed";
+        sr.status = e.error_class() == ErrorClass::interrupted ? "stopped" : "failed";
         sr.error = e.what();
         spdlog::error("step {}: {}", u.state_key, e.what());
         result.exit_code = exit_code_for(e.error_class());
@@ -319,6 +204,8 @@ RunResult Runner::run() {
         break;
       }
     }
+    if (sr.rows_rejected > 0 && rejects)
+      spdlog::warn("step {}: {} rejected rows written to {}", u.state_key, sr.rows_rejected, rejects->path());
     sr.seconds = std::chrono::duration<double>(Clock::now() - started).count();
     if (sr.status == "ok" || sr.status == "dry-run")
       spdlog::info("step {}: {} rows read, {} written in {:.2f}s", u.state_key, sr.rows_read, sr.rows_written, sr.seconds);

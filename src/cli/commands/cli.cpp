@@ -8,6 +8,7 @@
 
 #include "cli/commands/commands.h"
 #include "cli/commands/logging.h"
+#include "runtime/signals.h"
 #include "sluice/config.h"
 #include "sluice/registry.h"
 #include "sluice/runner.h"
@@ -125,6 +126,7 @@ int main(int argc, char** argv) {
   }
   ro.dry_run = vm.count("dry-run") > 0;
   ro.fresh = vm.count("fresh") > 0;
+  runtime::install_stop_handlers();
   Runner runner(*pipeline, drivers, ro);
   RunResult result = runner.run();
   std::cout << format_summary(result);

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "drivers/csv/csv_format.h"
+#include "drivers/file_lock.h"
 #include "sluice/connection.h"
 #include "sluice/registry.h"
 #include "sluice/status.h"
@@ -298,6 +299,12 @@ class CsvConnection final : public Connection {
     if (j.contains(pipeline) && j[pipeline].contains(key)) offset = j[pipeline][key].value("offset", 0LL);
     state_.save(pipeline, key, cp, offset);
   }
+  std::unique_ptr<RunLock> lock_run(const std::string& pipeline, const std::string& holder) override {
+    std::error_code ec;
+    fs::create_directories(cfg_.path, ec);
+    return files::lock_file((fs::path(cfg_.path) / ".sluice.lock").string(), pipeline, holder);
+  }
+
   std::vector<StateRow> read_state(const std::string& pipeline) override {
     std::vector<StateRow> out;
     json j = state_.read();

@@ -288,6 +288,16 @@ class MySink final : public Sink {
   std::int64_t commits_ = 0;
 };
 
+// GET_LOCK on a session of its own that lives as long as the run; the server releases
+// it when the session ends, also when the process dies.
+class MyRunLock final : public RunLock {
+ public:
+  explicit MyRunLock(std::unique_ptr<Conn> conn) : conn_(std::move(conn)) {}
+
+ private:
+  std::unique_ptr<Conn> conn_;
+};
+
 class MyConnection final : public Connection {
  public:
   explicit MyConnection(const ConnectionConfig& cfg) : cfg_(cfg), conn_(std::make_unique<Conn>(cfg)) {}
@@ -316,7 +326,7 @@ class MyConnection final : public Connection {
   std::vector<TableRef> list_tables(const std::string& schema) override {
     std::string s = schema.empty() ? cfg_.database : schema;
     auto rows = query("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE' "
-                      "AND TABLE_NAME <> 'sluice_state' AND TABLE_NAME NOT LIKE '%\\_\\_sluice\\_%' ORDER BY TABLE_NAME", {s});
+                      "AND TABLE_NAME <> 'sluice_state' AND TABLE_NAME <> 'sluice_lock' AND TABLE_NAME NOT LIKE '%\\_\\_sluice\\_%' ORDER BY TABLE_NAME", {s});
     std::vector<TableRef> out;
     for (auto& r : rows) out.push_back({schema, r[0]});
     return out;
@@ -457,6 +467,39 @@ class MyConnection final : public Connection {
   void write_checkpoint(const std::string& pipeline, const std::string& key, const Checkpoint& cp) override {
     conn_->exec(kStateDdl);
     save_state(*conn_, pipeline, key, cp);
+  }
+
+  std::unique_ptr<RunLock> lock_run(const std::string& pipeline, const std::string& holder) override {
+    auto lock = std::make_unique<Conn>(cfg_);
+    std::string got;
+    try {
+      std::unique_ptr<::sql::PreparedStatement> st(lock->get().prepareStatement("SELECT GET_LOCK(CONCAT('sluice:', MD5(?)), 0)"));
+      st->setString(1, pipeline);
+      std::unique_ptr<::sql::ResultSet> rs(st->executeQuery());
+      if (rs->next() && !rs->isNull(1)) got = rs->getString(1);
+    } catch (const ::sql::SQLException& e) {
+      lock->raise(e, "taking the run lock");
+    }
+    if (got != "1") {
+      std::string who = "unknown holder";
+      if (!query("SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'sluice_lock'").empty()) {
+        auto rows = query("SELECT CONCAT(holder, ', since ', since) FROM sluice_lock WHERE pipeline = ?", {pipeline});
+        if (!rows.empty()) who = rows[0][0];
+      }
+      throw Error(ErrorClass::transient, "pipeline " + pipeline + " is already running (" + who + "; GET_LOCK in " + cfg_.display() + ")");
+    }
+    lock->exec("CREATE TABLE IF NOT EXISTS sluice_lock (pipeline varchar(190) PRIMARY KEY, holder text NOT NULL, "
+               "since datetime(6) NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin");
+    try {
+      std::unique_ptr<::sql::PreparedStatement> st(lock->get().prepareStatement(
+          "REPLACE INTO sluice_lock VALUES (?, ?, UTC_TIMESTAMP(6))"));
+      st->setString(1, pipeline);
+      st->setString(2, holder);
+      st->executeUpdate();
+    } catch (const ::sql::SQLException& e) {
+      lock->raise(e, "recording the run lock holder");
+    }
+    return std::make_unique<MyRunLock>(std::move(lock));
   }
 
   std::vector<StateRow> read_state(const std::string& pipeline) override {

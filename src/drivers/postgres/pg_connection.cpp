@@ -124,10 +124,12 @@ class PgSink final : public Sink {
     Result end(PQgetResult(conn_->get()));
     if (PQresultStatus(end.get()) != PGRES_COMMAND_OK) conn_->raise(end.get(), "COPY into " + write_table_.display());
     while (Result extra{PQgetResult(conn_->get())}) {}
+    // Merged per batch, so a row the target refuses fails this write (where the
+    // runner can isolate it), not the commit.
+    if (req_.mode == LoadMode::upsert) merge();
   }
 
   void commit(const Checkpoint& cp) override {
-    if (req_.mode == LoadMode::upsert) merge();
     save_state(cp);
     conn_->exec("COMMIT");
     in_tx_ = false;
@@ -189,6 +191,19 @@ class PgSink final : public Sink {
   std::int64_t commits_ = 0;
 };
 
+// A session-level advisory lock, on a connection of its own that lives as long as the
+// run: if the process dies, the server ends the session and the lock with it.
+class PgRunLock final : public RunLock {
+ public:
+  explicit PgRunLock(std::unique_ptr<Conn> conn) : conn_(std::move(conn)) {}
+
+ private:
+  std::unique_ptr<Conn> conn_;
+};
+
+const char* kLockDdl =
+    "CREATE TABLE IF NOT EXISTS sluice_lock (pipeline text PRIMARY KEY, holder text NOT NULL, since timestamptz NOT NULL)";
+
 class PgConnection final : public Connection {
  public:
   explicit PgConnection(const ConnectionConfig& cfg) : cfg_(cfg), conn_(std::make_unique<Conn>(cfg)) {}
@@ -197,7 +212,7 @@ class PgConnection final : public Connection {
     std::string s = schema.empty() ? "public" : schema;
     auto r = conn_->exec("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
                          "WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND c.relname <> 'sluice_state' "
-                         "AND c.relname NOT LIKE '%\\_\\_sluice\\_staging' ORDER BY 1", {s.c_str()});
+                         "AND c.relname <> 'sluice_lock' AND c.relname NOT LIKE '%\\_\\_sluice\\_staging' ORDER BY 1", {s.c_str()});
     std::vector<TableRef> out;
     for (int i = 0; i < PQntuples(r.get()); ++i) out.push_back({schema, PQgetvalue(r.get(), i, 0)});
     return out;
@@ -326,6 +341,21 @@ class PgConnection final : public Connection {
                 "ON CONFLICT (pipeline, step) DO UPDATE SET run_id = EXCLUDED.run_id, last_key = EXCLUDED.last_key, "
                 "rows_committed = EXCLUDED.rows_committed, completed = EXCLUDED.completed, updated_at = now()",
                 {pipeline.c_str(), key.c_str(), cp.run_id.c_str(), k.c_str(), rows.c_str(), cp.completed ? "t" : "f"});
+  }
+
+  std::unique_ptr<RunLock> lock_run(const std::string& pipeline, const std::string& holder) override {
+    auto lock = std::make_unique<Conn>(cfg_);
+    auto r = lock->exec("SELECT pg_try_advisory_lock(1936487781, hashtext($1))", {pipeline.c_str()});
+    if (PQgetvalue(r.get(), 0, 0)[0] != 't') {
+      std::string who = "unknown holder";
+      auto h = conn_->exec("SELECT holder || ', since ' || since::text FROM sluice_lock WHERE pipeline = $1", {pipeline.c_str()});
+      if (PQntuples(h.get())) who = PQgetvalue(h.get(), 0, 0);
+      throw Error(ErrorClass::transient, "pipeline " + pipeline + " is already running (" + who + "; advisory lock in " + cfg_.display() + ")");
+    }
+    lock->exec(kLockDdl);
+    lock->exec("INSERT INTO sluice_lock VALUES ($1, $2, now()) ON CONFLICT (pipeline) DO UPDATE SET holder = EXCLUDED.holder, "
+               "since = EXCLUDED.since", {pipeline.c_str(), holder.c_str()});
+    return std::make_unique<PgRunLock>(std::move(lock));
   }
 
   std::vector<StateRow> read_state(const std::string& pipeline) override {

@@ -2,6 +2,7 @@
 #include <chrono>
 #include <filesystem>
 
+#include "drivers/file_lock.h"
 #include "drivers/sql_text.h"
 #include "drivers/sqlite/sqlite_db.h"
 #include "drivers/sqlite/sqlite_types.h"
@@ -175,7 +176,7 @@ class SqliteConnection final : public Connection {
 
   std::vector<TableRef> list_tables(const std::string&) override {
     Stmt st(db_, "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-                 "AND name <> 'sluice_state' AND name NOT LIKE '%__sluice_staging' ORDER BY name");
+                 "AND name <> 'sluice_state' AND name NOT LIKE '%\\_\\_sluice\\_staging' ESCAPE '\\' ORDER BY name");
     std::vector<TableRef> out;
     while (st.step()) out.push_back({"", st.text(0)});
     return out;
@@ -303,6 +304,11 @@ class SqliteConnection final : public Connection {
       throw;
     }
   }
+  std::unique_ptr<RunLock> lock_run(const std::string& pipeline, const std::string& holder) override {
+    if (cfg_.path == ":memory:") return std::make_unique<RunLock>();  // private to this process anyway
+    return files::lock_file(cfg_.path + ".sluice-lock", pipeline, holder);
+  }
+
   std::vector<StateRow> read_state(const std::string& pipeline) override { return state::list(db_, pipeline); }
   void clear_state(const std::string& pipeline, const std::string& step) override { state::clear(db_, pipeline, step); }
 

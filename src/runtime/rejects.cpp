@@ -1,0 +1,70 @@
+#include "runtime/rejects.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "sluice/status.h"
+
+namespace sluice::runtime {
+namespace {
+void replace_all(std::string& s, const std::string& from, const std::string& to) {
+  for (auto p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size())) s.replace(p, from.size(), to);
+}
+
+nlohmann::json to_json(const Value& v) {
+  using K = Value::Kind;
+  switch (v.kind()) {
+    case K::null: return nullptr;
+    case K::boolean: return v.as_bool();
+    case K::int64: return v.as_int();
+    case K::uint64: return v.as_uint();
+    case K::bytes: return "\\x" + convert::hex_encode(v.str());
+    default: return v.to_text();
+  }
+}
+}  // namespace
+
+RejectFile::RejectFile(const std::string& pattern, const std::string& base_dir, const std::string& pipeline,
+                       const std::string& step)
+    : step_(step) {
+  std::string p = pattern;
+  std::string file_step = step;
+  replace_all(file_step, "/", "_");
+  replace_all(p, "{pipeline}", pipeline);
+  replace_all(p, "{step}", file_step);
+  std::filesystem::path fp(p);
+  if (fp.is_relative()) fp = std::filesystem::path(base_dir) / fp;
+  path_ = fp.lexically_normal().string();
+  std::error_code ec;
+  std::filesystem::create_directories(fp.parent_path(), ec);
+  file_ = std::fopen(path_.c_str(), "a");
+  if (!file_) throw Error(ErrorClass::internal, "cannot open reject file " + path_ + ": " + std::strerror(errno));
+}
+
+RejectFile::~RejectFile() {
+  if (file_) std::fclose(file_);
+}
+
+void RejectFile::write(const Schema& schema, const Row& row, const std::string& error, const std::string& sqlstate) {
+  nlohmann::json line;
+  line["step"] = step_;
+  nlohmann::json r = nlohmann::json::object();
+  for (std::size_t i = 0; i < row.size() && i < schema.columns.size(); ++i) r[schema.columns[i].name] = to_json(row[i]);
+  line["row"] = r;
+  line["error"] = error;
+  line["sqlstate"] = sqlstate;
+  std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  if (std::fwrite(text.data(), 1, text.size(), file_) != text.size())
+    throw Error(ErrorClass::internal, "cannot write reject file " + path_);
+}
+
+void RejectFile::sync() {
+  std::fflush(file_);
+  ::fsync(fileno(file_));
+}
+
+}  // namespace sluice::runtime

@@ -1,0 +1,273 @@
+#include "runtime/unit_run.h"
+
+#include <spdlog/spdlog.h>
+
+#include <functional>
+#include <limits>
+
+#include "runtime/rejects.h"
+#include "runtime/signals.h"
+#include "sluice/status.h"
+#include "sluice/transform.h"
+
+namespace sluice::runtime {
+namespace {
+
+void copy_rows(const Batch& from, std::size_t lo, std::size_t hi, Batch& to) {
+  to.clear();
+  for (std::size_t i = lo; i < hi; ++i) {
+    Row& r = to.append_row(from[i].size());
+    for (std::size_t c = 0; c < from[i].size(); ++c) r[c] = from[i][c];
+  }
+}
+
+std::string describe_key(const std::vector<std::string>& names, const std::vector<Value>& key, std::int64_t row_number) {
+  if (key.empty()) return "row " + std::to_string(row_number) + " of the source";
+  std::string s = "row with key (";
+  for (std::size_t i = 0; i < key.size(); ++i) {
+    if (i) s += ", ";
+    s += (i < names.size() ? names[i] : "?") + "=" + (key[i].is_null() ? "NULL" : key[i].to_text());
+  }
+  return s + ")";
+}
+
+void check_stop() {
+  if (int sig = stop_requested())
+    throw Error(ErrorClass::interrupted, std::string("stopped by ") + (sig == 2 ? "SIGINT" : sig == 15 ? "SIGTERM" : "a signal"));
+}
+
+}  // namespace
+
+UnitRun::UnitRun(const Pipeline& p, const DriverRegistry& d, const Unit& u, const RunOptions& o, const std::string& run_id,
+                 StepResult& result, RejectFile* rejects)
+    : pipeline_(p), drivers_(d), unit_(u), options_(o), run_id_(run_id), result_(result), rejects_(rejects) {}
+
+void UnitRun::attempt(std::int64_t isolate_until) {
+  const StepConfig& step = *unit_.step;
+  const LoadSettings& settings = step.load.settings;
+  auto source_conn = drivers_.connect(pipeline_.connections.at(step.extract.from));
+  std::unique_ptr<Connection> target_conn;
+  if (!options_.dry_run) target_conn = drivers_.connect(pipeline_.connections.at(step.load.to));
+
+  // The checkpoint is read back from the target on every attempt: after a commit whose
+  // outcome was unknown (connection lost during COMMIT) it says what really happened.
+  std::optional<Checkpoint> cp;
+  if (target_conn) {
+    cp = target_conn->read_checkpoint(pipeline_.name, unit_.state_key);
+    if (cp && cp->run_id != run_id_) cp.reset();
+  }
+  const bool resuming = cp && cp->rows > 0;
+
+  ExtractRequest req;
+  req.table = unit_.source_table;
+  req.query = step.extract.query;
+  req.columns = step.extract.columns;
+  req.where = step.extract.where;
+  req.order_by = step.extract.order_by;
+  if (req.order_by.empty() && req.query.empty()) {
+    auto described = source_conn->describe(req.table);
+    if (!described)
+      throw Error(ErrorClass::config, "step " + step.name + ": source table " + req.table.display() + " does not exist");
+    req.order_by = described->primary_key;
+  }
+  const bool positional = source_conn->resumes_by_position();
+  const bool keyed = !req.order_by.empty() && !positional;
+  if (resuming) {
+    if (keyed) req.resume_after = cp->last_key;
+    else req.skip_rows = cp->rows;
+    spdlog::info("step {}: resuming after {} committed rows", unit_.state_key, cp->rows);
+  }
+  auto source = source_conn->open_source(req);
+  Schema schema = source->schema();
+  std::vector<std::size_t> key_idx;
+  if (keyed) {
+    for (const auto& k : req.order_by) {
+      auto idx = schema.index_of(k);
+      if (!idx)
+        throw Error(ErrorClass::config, "step " + step.name + ": order_by column '" + k + "' is not among the extracted columns");
+      key_idx.push_back(*idx);
+    }
+  }
+  std::vector<std::unique_ptr<Transform>> transforms;
+  for (const auto& tc : step.transforms) {
+    transforms.push_back(make_transform(tc));
+    schema = transforms.back()->bind(schema);
+  }
+
+  struct CountChanges {
+    const Source& s;
+    StepResult& r;
+    ~CountChanges() { r.values_changed += s.values_changed(); }
+  } count_changes{*source, result_};
+
+  Batch batch(static_cast<std::size_t>(settings.batch_size));
+  // Key of every row of the current batch, taken before transforms may rename or drop
+  // key columns: any row can become a checkpoint when rows are isolated.
+  std::vector<std::vector<Value>> row_keys;
+  Checkpoint progress;
+  progress.run_id = run_id_;
+  if (resuming) { progress.last_key = cp->last_key; progress.rows = cp->rows; }
+  auto read_next = [&]() -> bool {
+    check_stop();
+    if (!source->read(batch)) return false;
+    row_keys.resize(batch.size());
+    for (std::size_t r = 0; r < batch.size(); ++r) {
+      row_keys[r].resize(key_idx.size());
+      for (std::size_t i = 0; i < key_idx.size(); ++i) row_keys[r][i] = batch[r][key_idx[i]];
+    }
+    if (!key_idx.empty()) progress.last_key = row_keys.back();
+    progress.rows += static_cast<std::int64_t>(batch.size());
+    for (auto& t : transforms) t->apply(batch);
+    return true;
+  };
+
+  if (options_.dry_run) {
+    while (read_next()) {
+      result_.rows_read += static_cast<std::int64_t>(batch.size());
+      result_.rows_written += static_cast<std::int64_t>(batch.size());
+    }
+    return;
+  }
+
+  LoadRequest load;
+  load.table = unit_.target_table;
+  load.mode = step.load.mode;
+  load.create = step.load.create;
+  load.key = step.load.key.empty() ? schema.primary_key : step.load.key;
+  if (load.mode == LoadMode::upsert && load.key.empty())
+    throw Error(ErrorClass::config, "step " + step.name + ": upsert needs key: (the source has no primary key)");
+  load.schema = schema;
+  load.pipeline = pipeline_.name;
+  load.state_key = unit_.state_key;
+  load.resuming = resuming;
+  auto sink = target_conn->open_sink(load);
+
+  // Without a key or a stable position a resumed read could not find its place:
+  // such a table loads all-or-nothing, in one transaction.
+  const bool all_or_nothing = !keyed && !positional;
+  const int commit_every = all_or_nothing ? std::numeric_limits<int>::max() : settings.commit_every;
+  if (all_or_nothing)
+    spdlog::info("step {}: no primary key or order_by: loading in one transaction (cannot resume mid-table)", unit_.state_key);
+
+  // truncate empties the target in the first transaction that commits, so it is
+  // redone after any rollback before that.
+  bool truncate_pending = load.mode == LoadMode::truncate && !resuming;
+  std::int64_t pending_read = 0, pending_written = 0;
+  auto open_tx = [&] {
+    sink->begin();
+    if (truncate_pending) sink->truncate();
+  };
+  auto commit = [&](const Checkpoint& c) {
+    sink->commit(c);
+    truncate_pending = false;
+    result_.rows_read += pending_read;
+    result_.rows_written += pending_written;
+    pending_read = pending_written = 0;
+  };
+  auto checkpoint_at = [&](std::int64_t rows_before, std::size_t i) {
+    Checkpoint c;
+    c.run_id = run_id_;
+    c.rows = rows_before + static_cast<std::int64_t>(i) + 1;
+    if (!key_idx.empty()) c.last_key = row_keys[i];
+    return c;
+  };
+
+  Batch sub(batch.capacity());
+  // Writes rows [lo, hi) of `batch` in transactions of their own, halving a range the
+  // target refuses until the refused rows stand alone; those go to the reject file.
+  std::function<void(std::size_t, std::size_t, std::int64_t)> isolate = [&](std::size_t lo, std::size_t hi, std::int64_t before) {
+    copy_rows(batch, lo, hi, sub);
+    try {
+      sink->write(sub);
+      pending_written += static_cast<std::int64_t>(hi - lo);
+      commit(checkpoint_at(before, hi - 1));
+      open_tx();
+      return;
+    } catch (const Error& e) {
+      if (!e.is_data()) throw;
+      sink->rollback();
+      open_tx();
+      if (hi - lo > 1) {
+        std::size_t mid = lo + (hi - lo) / 2;
+        isolate(lo, mid, before);
+        isolate(mid, hi, before);
+        return;
+      }
+      ++result_.rows_rejected;
+      if (result_.rows_rejected > settings.max_rejects)
+        throw Error(ErrorClass::data, "step " + unit_.state_key + ": more than max_rejects (" + std::to_string(settings.max_rejects) +
+                                          ") rows rejected; last: " + describe_key(req.order_by, key_idx.empty() ? std::vector<Value>{} : row_keys[lo], before + static_cast<std::int64_t>(lo) + 1) +
+                                          ": " + e.what(),
+                    e.sqlstate());
+      rejects_->write(schema, batch[lo], e.what(), e.sqlstate());
+      rejects_->sync();
+      spdlog::warn("step {}: rejected {}: {}", unit_.state_key,
+                   describe_key(req.order_by, key_idx.empty() ? std::vector<Value>{} : row_keys[lo], before + static_cast<std::int64_t>(lo) + 1), e.what());
+      commit(checkpoint_at(before, lo));
+      open_tx();
+    }
+  };
+  // Finds the refused row of `batch` with transactions that are rolled back.
+  std::function<std::optional<std::size_t>(std::size_t, std::size_t)> locate = [&](std::size_t lo, std::size_t hi) -> std::optional<std::size_t> {
+    copy_rows(batch, lo, hi, sub);
+    sink->begin();
+    try {
+      sink->write(sub);
+      sink->rollback();
+      return std::nullopt;
+    } catch (const Error& e) {
+      sink->rollback();
+      if (!e.is_data()) throw;
+      if (hi - lo == 1) return lo;
+      std::size_t mid = lo + (hi - lo) / 2;
+      if (auto r = locate(lo, mid)) return r;
+      return locate(mid, hi);
+    }
+  };
+
+  try {
+    open_tx();
+    int batches_in_tx = 0;
+    while (true) {
+      const std::int64_t before = progress.rows;
+      if (!read_next()) break;
+      pending_read += static_cast<std::int64_t>(batch.size());
+      if (before < isolate_until) {
+        // An isolating attempt starts at a checkpoint and commits every range it
+        // writes, so no other batch is pending in this transaction.
+        isolate(0, batch.size(), before);
+        continue;
+      }
+      try {
+        sink->write(batch);
+      } catch (const Error& e) {
+        if (!e.is_data()) throw;
+        sink->rollback();
+        if (settings.on_error == OnError::reject) throw IsolateRows{progress.rows};
+        auto bad = locate(0, batch.size());
+        std::string where = bad ? describe_key(req.order_by, key_idx.empty() ? std::vector<Value>{} : row_keys[*bad], before + static_cast<std::int64_t>(*bad) + 1)
+                                : "a row of the batch ending at " + describe_key(req.order_by, progress.last_key, progress.rows);
+        throw Error(ErrorClass::data, "step " + unit_.state_key + ": " + where + " was refused: " + e.what(), e.sqlstate());
+      }
+      pending_written += static_cast<std::int64_t>(batch.size());
+      if (++batches_in_tx >= commit_every) {
+        commit(progress);
+        spdlog::debug("step {}: committed {} rows", unit_.state_key, progress.rows);
+        batches_in_tx = 0;
+        open_tx();
+      }
+    }
+    check_stop();
+    progress.completed = true;
+    sink->finish(progress);
+    result_.rows_read += pending_read;
+    result_.rows_written += pending_written;
+  } catch (...) {
+    sink->rollback();
+    result_.commits += sink->commits();
+    throw;
+  }
+  result_.commits += sink->commits();
+}
+
+}  // namespace sluice::runtime
