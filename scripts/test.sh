@@ -17,4 +17,5 @@ start_test_servers
 trap stop_test_servers EXIT
 
 cd "$build_dir"
-ctest --output-on-failure --timeout 900 -j2 "$@"
+# Serial: integration tests share the servers (one restarts PostgreSQL on purpose).
+ctest --output-on-failure --timeout 900 "$@"

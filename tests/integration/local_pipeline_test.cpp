@@ -4,18 +4,14 @@
 
 #include "sluice/config.h"
 #include "sluice/runner.h"
+#include "support/run_pipeline.h"
 #include "support/temp_dir.h"
 
 using namespace sluice;
 
 namespace {
 
-RunResult run_pipeline(const std::string& path) {
-  auto p = config::load_pipeline(path, config::Environment::from_process());
-  DriverRegistry drivers;
-  register_builtin_drivers(drivers);
-  return Runner(p, drivers, {}).run();
-}
+using test::run_pipeline;
 
 struct Db {
   explicit Db(const std::string& path) { sqlite3_open(path.c_str(), &db); }

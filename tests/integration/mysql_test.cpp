@@ -6,32 +6,19 @@
 #include "sluice/config.h"
 #include "sluice/runner.h"
 #include "support/mysql_client.h"
+#include "support/pg_client.h"
 #include "support/process.h"
 #include "support/servers.h"
+#include "support/run_pipeline.h"
 #include "support/temp_dir.h"
 
 using namespace sluice;
 
 namespace {
 
-RunResult run_pipeline(const std::string& path) {
-  auto p = config::load_pipeline(path, config::Environment::from_process());
-  DriverRegistry drivers;
-  register_builtin_drivers(drivers);
-  return Runner(p, drivers, {}).run();
-}
+using test::run_pipeline;
 
-std::string pg_scalar(const std::string& url, const std::string& sql) {
-  PGconn* c = PQconnectdb(url.c_str());
-  PQsetNoticeProcessor(c, [](void*, const char*) {}, nullptr);
-  PGresult* r = PQexec(c, sql.c_str());
-  auto st = PQresultStatus(r);
-  EXPECT_TRUE(st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) << PQerrorMessage(c) << " in " << sql;
-  std::string out = st == PGRES_TUPLES_OK && PQntuples(r) ? PQgetvalue(r, 0, 0) : "";
-  PQclear(r);
-  PQfinish(c);
-  return out;
-}
+using test::pg_scalar;
 
 const char* kColumns[] = {"b", "i8", "u8", "i16", "u16", "i24", "u24", "i32", "u32", "i64", "u64", "dec", "f4", "f8",
                           "c", "vc", "t", "bin", "vbin", "bl", "d", "tm", "dt", "ts", "j", "u", "e"};

@@ -4,42 +4,18 @@
 
 #include "sluice/config.h"
 #include "sluice/runner.h"
+#include "support/pg_client.h"
 #include "support/servers.h"
+#include "support/run_pipeline.h"
 #include "support/temp_dir.h"
 
 using namespace sluice;
 
 namespace {
 
-struct Pg {
-  explicit Pg(const std::string& url) {
-    conn = PQconnectdb(url.c_str());
-    EXPECT_EQ(PQstatus(conn), CONNECTION_OK) << PQerrorMessage(conn);
-    PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
-  }
-  ~Pg() { PQfinish(conn); }
-  void exec(const std::string& sql) {
-    PGresult* r = PQexec(conn, sql.c_str());
-    auto st = PQresultStatus(r);
-    EXPECT_TRUE(st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) << PQerrorMessage(conn) << " in " << sql;
-    PQclear(r);
-  }
-  std::string scalar(const std::string& sql) {
-    PGresult* r = PQexec(conn, sql.c_str());
-    EXPECT_EQ(PQresultStatus(r), PGRES_TUPLES_OK) << PQerrorMessage(conn) << " in " << sql;
-    std::string out = PQntuples(r) ? PQgetvalue(r, 0, 0) : "";
-    PQclear(r);
-    return out;
-  }
-  PGconn* conn;
-};
+using Pg = test::PgClient;
 
-RunResult run_pipeline(const std::string& path) {
-  auto p = config::load_pipeline(path, config::Environment::from_process());
-  DriverRegistry drivers;
-  register_builtin_drivers(drivers);
-  return Runner(p, drivers, {}).run();
-}
+using test::run_pipeline;
 
 }  // namespace
 
