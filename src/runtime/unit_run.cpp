@@ -7,6 +7,7 @@
 
 #include "runtime/rejects.h"
 #include "runtime/signals.h"
+#include "transforms/transforms.h"
 #include "sluice/status.h"
 #include "sluice/transform.h"
 
@@ -55,6 +56,12 @@ void UnitRun::attempt(std::int64_t isolate_until) {
   if (target_conn) {
     cp = target_conn->read_checkpoint(pipeline_.name, unit_.state_key);
     if (cp && cp->run_id != run_id_) cp.reset();
+  }
+  // Appended rows live in the target table itself: if it is gone, so is any progress
+  // the checkpoint speaks of (the user dropped it to load again).
+  if (cp && cp->rows > 0 && step.load.mode == LoadMode::append && !target_conn->describe(unit_.target_table)) {
+    spdlog::info("step {}: target {} does not exist: starting from the first row", unit_.state_key, unit_.target_table.display());
+    cp.reset();
   }
   const bool resuming = cp && cp->rows > 0;
 
@@ -116,8 +123,14 @@ void UnitRun::attempt(std::int64_t isolate_until) {
       for (std::size_t i = 0; i < key_idx.size(); ++i) row_keys[r][i] = batch[r][key_idx[i]];
     }
     if (!key_idx.empty()) progress.last_key = row_keys.back();
+    const std::int64_t before = progress.rows;
     progress.rows += static_cast<std::int64_t>(batch.size());
-    for (auto& t : transforms) t->apply(batch);
+    try {
+      for (auto& t : transforms) t->apply(batch);
+    } catch (const transforms::RowError& e) {
+      throw Error(ErrorClass::data, describe_key(req.order_by, key_idx.empty() ? std::vector<Value>{} : row_keys[e.row()],
+                                                     before + static_cast<std::int64_t>(e.row()) + 1) + ": " + e.what());
+    }
     return true;
   };
 
@@ -195,7 +208,7 @@ void UnitRun::attempt(std::int64_t isolate_until) {
       }
       ++result_.rows_rejected;
       if (result_.rows_rejected > settings.max_rejects)
-        throw Error(ErrorClass::data, "step " + unit_.state_key + ": more than max_rejects (" + std::to_string(settings.max_rejects) +
+        throw Error(ErrorClass::data, "more than max_rejects (" + std::to_string(settings.max_rejects) +
                                           ") rows rejected; last: " + describe_key(req.order_by, key_idx.empty() ? std::vector<Value>{} : row_keys[lo], before + static_cast<std::int64_t>(lo) + 1) +
                                           ": " + e.what(),
                     e.sqlstate());
@@ -247,7 +260,7 @@ void UnitRun::attempt(std::int64_t isolate_until) {
         auto bad = locate(0, batch.size());
         std::string where = bad ? describe_key(req.order_by, key_idx.empty() ? std::vector<Value>{} : row_keys[*bad], before + static_cast<std::int64_t>(*bad) + 1)
                                 : "a row of the batch ending at " + describe_key(req.order_by, progress.last_key, progress.rows);
-        throw Error(ErrorClass::data, "step " + unit_.state_key + ": " + where + " was refused: " + e.what(), e.sqlstate());
+        throw Error(ErrorClass::data, where + " was refused: " + e.what(), e.sqlstate());
       }
       pending_written += static_cast<std::int64_t>(batch.size());
       if (++batches_in_tx >= commit_every) {

@@ -27,7 +27,7 @@ void Cast::apply(Batch& batch) {
       try {
         convert::coerce(v, type, scratch_);
       } catch (const Error& e) {
-        throw Error(ErrorClass::data, loc_.display() + ": cast of column " + names_[idx] + ": " + e.what());
+        throw RowError(r, loc_.display() + ": cast of column " + names_[idx] + ": " + e.what());
       }
       std::swap(v, scratch_);
     }

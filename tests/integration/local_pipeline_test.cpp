@@ -136,6 +136,7 @@ TEST(LocalPipeline, BadValueFailsWithRowAndColumnAndExitOne) {
   EXPECT_EQ(r.exit_code, 1);
   ASSERT_EQ(r.steps.size(), 1u);
   EXPECT_NE(r.steps[0].error.find("column n"), std::string::npos) << r.steps[0].error;
+  EXPECT_NE(r.steps[0].error.find("row 2 of the source"), std::string::npos) << r.steps[0].error;
   EXPECT_NE(r.steps[0].error.find("'five'"), std::string::npos) << r.steps[0].error;
   Db db(dir.file("db.sqlite"));
   EXPECT_EQ(db.scalar("SELECT count(*) FROM t"), "0") << "the failed batch was rolled back";
@@ -170,4 +171,72 @@ TEST(Cli, RunPrintsSummaryAndJsonLogs) {
   EXPECT_NE(out.find("rows/s"), std::string::npos) << out;
   ASSERT_EQ(test::run_command(std::string(SLUICE_BINARY) + " run " + dir.file("p.yaml") + " --dry-run", &out), 0) << out;
   EXPECT_NE(out.find("dry-run"), std::string::npos) << out;
+}
+
+TEST(LocalPipeline, AppendRerunLoadsOnlyNewRowsAndFreshStartsOver) {
+  test::TempDir dir;
+  {
+    Db src(dir.file("src.db"));
+    src.exec("CREATE TABLE ev (id INTEGER PRIMARY KEY, what TEXT)");
+    src.exec("INSERT INTO ev VALUES (1, 'a'), (2, 'b'), (3, 'c')");
+  }
+  test::write_file(dir.file("p.yaml"), "version: 1\nname: appender\nconnections:\n  src: {url: sqlite:src.db}\n  dst: {url: sqlite:dst.db}\n"
+                                       "steps:\n  - {name: ev, extract: {from: src, table: ev}, load: {to: dst, table: ev_copy}}\n");
+  auto r1 = run_pipeline(dir.file("p.yaml"));
+  ASSERT_EQ(r1.exit_code, 0);
+  EXPECT_EQ(r1.steps[0].rows_written, 3);
+  auto r2 = run_pipeline(dir.file("p.yaml"));
+  ASSERT_EQ(r2.exit_code, 0) << r2.steps[0].error;
+  EXPECT_EQ(r2.steps[0].rows_written, 0) << "a completed append step loads nothing twice";
+  {
+    Db src(dir.file("src.db"));
+    src.exec("INSERT INTO ev VALUES (4, 'd'), (5, 'e')");
+  }
+  auto r3 = run_pipeline(dir.file("p.yaml"));
+  ASSERT_EQ(r3.exit_code, 0) << r3.steps[0].error;
+  EXPECT_EQ(r3.steps[0].rows_written, 2);
+  Db dst(dir.file("dst.db"));
+  EXPECT_EQ(dst.scalar("SELECT group_concat(id, '') FROM (SELECT id FROM ev_copy ORDER BY id)"), "12345");
+  dst.exec("DELETE FROM ev_copy");
+  RunOptions fresh;
+  fresh.fresh = true;
+  auto r4 = run_pipeline(dir.file("p.yaml"), fresh);
+  ASSERT_EQ(r4.exit_code, 0) << r4.steps[0].error;
+  EXPECT_EQ(r4.steps[0].rows_written, 5);
+}
+
+TEST(LocalPipeline, StateShowsAndResetsCheckpoints) {
+  test::TempDir dir;
+  test::write_file(dir.file("in/t.csv"), "id\n1\n2\n");
+  test::write_file(dir.file("p.yaml"), "version: 1\nname: st\nconnections:\n  in: {url: csv://./in}\n  db: {url: sqlite:db.sqlite}\n"
+                                       "steps:\n  - {name: one, extract: {from: in, table: t}, load: {to: db, table: t}}\n");
+  ASSERT_EQ(run_pipeline(dir.file("p.yaml")).exit_code, 0);
+  std::string out;
+  ASSERT_EQ(test::run_command(std::string(SLUICE_BINARY) + " state " + dir.file("p.yaml"), &out), 0) << out;
+  EXPECT_NE(out.find("one: run "), std::string::npos) << out;
+  EXPECT_NE(out.find("2 rows, completed"), std::string::npos) << out;
+  ASSERT_EQ(test::run_command(std::string(SLUICE_BINARY) + " state " + dir.file("p.yaml") + " --reset one", &out), 0) << out;
+  ASSERT_EQ(test::run_command(std::string(SLUICE_BINARY) + " state " + dir.file("p.yaml"), &out), 0) << out;
+  EXPECT_NE(out.find("no checkpoints"), std::string::npos) << out;
+  EXPECT_EQ(test::run_command(std::string(SLUICE_BINARY) + " state " + dir.file("p.yaml") + " --reset nope", &out), 2) << out;
+}
+
+TEST(LocalPipeline, SecondRunOnSqliteTargetIsLockedOut) {
+  test::TempDir dir;
+  test::write_file(dir.file("in/t.csv"), "id\n1\n");
+  test::write_file(dir.file("p.yaml"), "version: 1\nname: lk\nconnections:\n  in: {url: csv://./in}\n  db: {url: sqlite:db.sqlite}\n"
+                                       "steps:\n  - {name: one, extract: {from: in, table: t}, load: {to: db, table: t}}\n");
+  // Hold the lock the way a running sluice does.
+  auto p = config::load_pipeline(dir.file("p.yaml"), {});
+  DriverRegistry drivers;
+  register_builtin_drivers(drivers);
+  auto conn = drivers.connect(p.connections.at("db"));
+  {
+    auto lock = conn->lock_run("lk", "host test, pid 4242, started now");
+    std::string out;
+    EXPECT_EQ(test::run_command(std::string(SLUICE_BINARY) + " run " + dir.file("p.yaml"), &out), 75) << out;
+    EXPECT_NE(out.find("already running (host test, pid 4242"), std::string::npos) << out;
+  }
+  std::string out;
+  EXPECT_EQ(test::run_command(std::string(SLUICE_BINARY) + " run " + dir.file("p.yaml"), &out), 0) << out;
 }
