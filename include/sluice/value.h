@@ -154,6 +154,9 @@ bool natural_kind(Value::Kind k, TypeId t);
 inline bool needs_coercion(const Value& v, const TypeInfo& t) {
   return !v.is_null() && (!natural_kind(v.kind(), t.id) || (t.id == TypeId::decimal && t.precision > 0));
 }
+// The value a sink binds for a column of type `t`: `v` itself, or its exact conversion
+// stored in `scratch`. Throws a data error naming `column`.
+const Value& for_target(const Value& v, const TypeInfo& t, const std::string& column, Value& scratch);
 }  // namespace convert
 
 }  // namespace sluice

@@ -296,6 +296,16 @@ void coerce(const Value& in, const TypeInfo& t, Value& out) {
   no_fit(in, t);
 }
 
+const Value& for_target(const Value& v, const TypeInfo& t, const std::string& column, Value& scratch) {
+  if (!needs_coercion(v, t)) return v;
+  try {
+    coerce(v, t, scratch);
+  } catch (const Error& e) {
+    throw Error(ErrorClass::data, "column " + column + ": " + e.what(), e.sqlstate());
+  }
+  return scratch;
+}
+
 bool natural_kind(Value::Kind k, TypeId t) {
   using K = Value::Kind;
   switch (t) {

@@ -146,10 +146,8 @@ class MySink final : public Sink {
   MySink(std::unique_ptr<Conn> conn, LoadRequest req, const Schema& target, bool swapped)
       : conn_(std::move(conn)), req_(std::move(req)), swapped_(swapped) {
     write_table_ = req_.mode == LoadMode::replace ? staging(req_.table) : req_.table;
+    types_ = sql::target_types(req_.schema, target, req_.table);
     for (const auto& c : req_.schema.columns) {
-      auto idx = target.index_of(c.name);
-      if (!idx) throw Error(ErrorClass::config, "column '" + c.name + "' does not exist in target table " + req_.table.display());
-      types_.push_back(target.columns[*idx].type);
       cols_ += (cols_.empty() ? "" : ", ") + q(c.name);
       row_marks_ += row_marks_.empty() ? "(?" : ", ?";
     }
@@ -253,17 +251,9 @@ class MySink final : public Sink {
     for (std::size_t r = start; r < end; ++r) {
       const Row& row = batch[r];
       for (std::size_t c = 0; c < ncols; ++c, ++idx) {
-        const Value* v = &row[c];
-        if (convert::needs_coercion(*v, types_[c])) {
-          try {
-            convert::coerce(*v, types_[c], coerced_);
-          } catch (const Error& e) {
-            throw Error(ErrorClass::data, "column " + req_.schema.columns[c].name + ": " + e.what(), e.sqlstate());
-          }
-          v = &coerced_;
-        }
+        const Value& v = convert::for_target(row[c], types_[c], req_.schema.columns[c].name, coerced_);
         try {
-          bind_param(st, idx, *v, scratch_);
+          bind_param(st, idx, v, scratch_);
         } catch (const ::sql::SQLException& e) {
           conn_->raise(e, "binding column " + req_.schema.columns[c].name);
         }
@@ -388,13 +378,7 @@ class MyConnection final : public Connection {
     } else {
       auto full = describe(req.table);
       if (!full) throw Error(ErrorClass::config, "source table " + req.table.display() + " does not exist in " + cfg_.display());
-      schema.primary_key = full->primary_key;
-      if (req.columns.empty()) schema.columns = full->columns;
-      for (const auto& n : req.columns) {
-        auto idx = full->index_of(n);
-        if (!idx) throw Error(ErrorClass::config, "column '" + n + "' does not exist in " + req.table.display());
-        schema.columns.push_back(full->columns[*idx]);
-      }
+      schema = sql::project(*full, req.columns, req.table);
     }
     return std::make_unique<MySource>(std::make_unique<Conn>(cfg_), req, std::move(schema));
   }
@@ -403,17 +387,7 @@ class MyConnection final : public Connection {
     conn_->exec(kStateDdl);
     if (!req.table.schema.empty() && req.create != CreateMode::never)
       conn_->exec("CREATE DATABASE IF NOT EXISTS " + q(req.table.schema) + " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
-    auto existing = describe(req.table);
-    if (req.create == CreateMode::always && existing && !req.resuming) {
-      conn_->exec("DROP TABLE " + qt(req.table));
-      existing.reset();
-    }
-    if (!existing) {
-      if (req.create == CreateMode::never)
-        throw Error(ErrorClass::config, "target table " + req.table.display() + " does not exist in " + cfg_.display() + " and create is never");
-      conn_->exec(create_table_sql(req.table, req.schema, req.key));
-      existing = describe(req.table);
-    }
+    Schema target = sql::prepare_target(*this, req, cfg_.display(), '`', [&](const std::string& ddl) { conn_->exec(ddl); });
     bool swapped = false;
     if (req.mode == LoadMode::replace) {
       auto st = MySink::staging(req.table);
@@ -427,34 +401,20 @@ class MyConnection final : public Connection {
         }
       }
     }
-    return std::make_unique<MySink>(std::make_unique<Conn>(cfg_), req, *existing, swapped);
+    return std::make_unique<MySink>(std::make_unique<Conn>(cfg_), req, target, swapped);
   }
 
   std::string column_type_sql(const TypeInfo& t) override { return mysql_type_sql(t, conn_->is_mariadb()); }
 
   std::string create_table_sql(const TableRef& table, const Schema& schema, const std::vector<std::string>& key) override {
-    std::string sql = "CREATE TABLE " + qt(table) + " (";
-    for (std::size_t i = 0; i < schema.columns.size(); ++i) {
-      const auto& c = schema.columns[i];
-      sql += (i ? ", " : "") + q(c.name) + " " + mysql_type_sql(c.type, conn_->is_mariadb());
-      if (!c.nullable) sql += " NOT NULL";
-    }
-    const auto& pk = key.empty() ? schema.primary_key : key;
-    if (!pk.empty()) {
-      sql += ", PRIMARY KEY (";
-      for (std::size_t i = 0; i < pk.size(); ++i) {
-        sql += (i ? ", " : "") + q(pk[i]);
-        // Text and blob keys need a prefix length; a key of a long text column is
-        // indexed on its first 255 characters.
-        auto idx = schema.index_of(pk[i]);
-        if (idx) {
-          std::string ty = mysql_type_sql(schema.columns[*idx].type, conn_->is_mariadb());
-          if (ty == "longtext" || ty == "longblob") sql += "(255)";
-        }
-      }
-      sql += ")";
-    }
-    return sql + ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin";
+    bool mariadb = conn_->is_mariadb();
+    auto type_sql = [mariadb](const TypeInfo& t) { return mysql_type_sql(t, mariadb); };
+    // Text and blob keys need a prefix length: such a key is indexed on its first 255 characters.
+    auto key_suffix = [mariadb](const TypeInfo& t) {
+      std::string ty = mysql_type_sql(t, mariadb);
+      return ty == "longtext" || ty == "longblob" ? std::string("(255)") : std::string();
+    };
+    return sql::create_table(table, schema, key, '`', type_sql, key_suffix, " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin");
   }
 
   std::optional<Checkpoint> read_checkpoint(const std::string& pipeline, const std::string& key) override {

@@ -2,19 +2,11 @@
 
 #include <cstdlib>
 
+#include "drivers/sql_text.h"
 #include "sluice/status.h"
 
 namespace sluice::mysql {
 namespace {
-void args(const std::string& s, int& a, int& b) {
-  a = b = 0;
-  auto open = s.find('(');
-  if (open == std::string::npos) return;
-  a = std::atoi(s.c_str() + open + 1);
-  auto comma = s.find(',', open);
-  auto close = s.find(')', open);
-  if (comma != std::string::npos && comma < close) b = std::atoi(s.c_str() + comma + 1);
-}
 
 std::vector<std::string> enum_values(const std::string& column_type) {
   std::vector<std::string> out;
@@ -46,7 +38,7 @@ TypeInfo type_from_mysql(const std::string& dt, const std::string& ct, bool json
   t.native = ct;
   t.is_unsigned = ct.find("unsigned") != std::string::npos;
   int a, b;
-  args(ct, a, b);
+  sql::type_args(ct, a, b);
   if (dt == "tinyint" && ct.rfind("tinyint(1)", 0) == 0 && !t.is_unsigned) { t.id = TypeId::boolean; }
   else if (dt == "tinyint") t.id = TypeId::int8;
   else if (dt == "smallint" || dt == "year") t.id = TypeId::int16;

@@ -74,12 +74,8 @@ class PgSink final : public Sink {
  public:
   PgSink(std::unique_ptr<Conn> conn, LoadRequest req, const Schema& target) : conn_(std::move(conn)), req_(std::move(req)) {
     write_table_ = req_.mode == LoadMode::replace ? staging(req_.table) : req_.table;
-    for (const auto& c : req_.schema.columns) {
-      auto idx = target.index_of(c.name);
-      if (!idx) throw Error(ErrorClass::config, "column '" + c.name + "' does not exist in target table " + req_.table.display());
-      types_.push_back(target.columns[*idx].type);
-      cols_ += (cols_.empty() ? "" : ", ") + q(c.name);
-    }
+    types_ = sql::target_types(req_.schema, target, req_.table);
+    for (const auto& c : req_.schema.columns) cols_ += (cols_.empty() ? "" : ", ") + q(c.name);
   }
 
   static TableRef staging(const TableRef& t) { return {t.schema, t.name + "__sluice_staging"}; }
@@ -103,16 +99,17 @@ class PgSink final : public Sink {
       const Row& row = batch[r];
       for (std::size_t c = 0; c < row.size(); ++c) {
         if (c) buf_ += '\t';
-        const Value* v = &row[c];
+        const Value* v = nullptr;
         try {
-          if (convert::needs_coercion(*v, types_[c])) {
-            convert::coerce(*v, types_[c], coerced_);
-            v = &coerced_;
-          }
+          v = &convert::for_target(row[c], types_[c], req_.schema.columns[c].name, coerced_);
+        } catch (...) {
+          abort_copy();
+          throw;
+        }
+        try {
           append_copy_field(*v, buf_);
         } catch (const Error& e) {
-          PQputCopyEnd(conn_->get(), "sluice: bad value");
-          Result drain(PQgetResult(conn_->get()));
+          abort_copy();
           throw Error(ErrorClass::data, "column " + req_.schema.columns[c].name + ": " + e.what(), e.sqlstate());
         }
       }
@@ -154,6 +151,12 @@ class PgSink final : public Sink {
   std::int64_t commits() const override { return commits_; }
 
  private:
+  // Ends a COPY the server must discard (a value failed before it was sent).
+  void abort_copy() {
+    PQputCopyEnd(conn_->get(), "sluice: value refused before sending");
+    while (Result r{PQgetResult(conn_->get())}) {}
+  }
+
   void flush() {
     if (buf_.empty()) return;
     if (PQputCopyData(conn_->get(), buf_.data(), static_cast<int>(buf_.size())) != 1) conn_->raise(nullptr, "sending COPY data");
@@ -273,13 +276,7 @@ class PgConnection final : public Connection {
     } else {
       auto full = describe(req.table);
       if (!full) throw Error(ErrorClass::config, "source table " + req.table.display() + " does not exist in " + cfg_.display());
-      schema.primary_key = full->primary_key;
-      if (req.columns.empty()) schema.columns = full->columns;
-      for (const auto& n : req.columns) {
-        auto idx = full->index_of(n);
-        if (!idx) throw Error(ErrorClass::config, "column '" + n + "' does not exist in " + req.table.display());
-        schema.columns.push_back(full->columns[*idx]);
-      }
+      schema = sql::project(*full, req.columns, req.table);
     }
     // The extract gets a connection of its own so introspection and state reads
     // stay usable while rows stream.
@@ -289,41 +286,19 @@ class PgConnection final : public Connection {
   std::unique_ptr<Sink> open_sink(const LoadRequest& req) override {
     if (!req.table.schema.empty() && req.create != CreateMode::never)
       conn_->exec("CREATE SCHEMA IF NOT EXISTS " + q(req.table.schema));
-    auto existing = describe(req.table);
-    if (req.create == CreateMode::always && existing && !req.resuming) {
-      conn_->exec("DROP TABLE " + qt(req.table));
-      existing.reset();
-    }
-    if (!existing) {
-      if (req.create == CreateMode::never)
-        throw Error(ErrorClass::config, "target table " + req.table.display() + " does not exist in " + cfg_.display() + " and create is never");
-      conn_->exec(create_table_sql(req.table, req.schema, req.key));
-      existing = describe(req.table);
-    }
+    Schema target = sql::prepare_target(*this, req, cfg_.display(), '"', [&](const std::string& ddl) { conn_->exec(ddl); });
     if (req.mode == LoadMode::replace && !req.resuming) {
       auto st = PgSink::staging(req.table);
       conn_->exec("DROP TABLE IF EXISTS " + qt(st));
       conn_->exec("CREATE TABLE " + qt(st) + " (LIKE " + qt(req.table) + " INCLUDING ALL)");
     }
-    return std::make_unique<PgSink>(std::make_unique<Conn>(cfg_), req, *existing);
+    return std::make_unique<PgSink>(std::make_unique<Conn>(cfg_), req, target);
   }
 
   std::string column_type_sql(const TypeInfo& t) override { return pg_type_sql(t); }
 
   std::string create_table_sql(const TableRef& table, const Schema& schema, const std::vector<std::string>& key) override {
-    std::string sql = "CREATE TABLE " + qt(table) + " (";
-    for (std::size_t i = 0; i < schema.columns.size(); ++i) {
-      const auto& c = schema.columns[i];
-      sql += (i ? ", " : "") + q(c.name) + " " + pg_type_sql(c.type);
-      if (!c.nullable) sql += " NOT NULL";
-    }
-    const auto& pk = key.empty() ? schema.primary_key : key;
-    if (!pk.empty()) {
-      sql += ", PRIMARY KEY (";
-      for (std::size_t i = 0; i < pk.size(); ++i) sql += (i ? ", " : "") + q(pk[i]);
-      sql += ")";
-    }
-    return sql + ")";
+    return sql::create_table(table, schema, key, '"', pg_type_sql);
   }
 
   std::optional<Checkpoint> read_checkpoint(const std::string& pipeline, const std::string& key) override {

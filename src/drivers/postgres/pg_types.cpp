@@ -2,26 +2,19 @@
 
 #include <cstdlib>
 
+#include "drivers/sql_text.h"
 #include "sluice/status.h"
 
 namespace sluice::postgres {
 namespace {
 bool starts(const std::string& s, const char* p) { return s.rfind(p, 0) == 0; }
-void args(const std::string& s, int& a, int& b) {
-  a = b = 0;
-  auto open = s.find('(');
-  if (open == std::string::npos) return;
-  a = std::atoi(s.c_str() + open + 1);
-  auto comma = s.find(',', open);
-  if (comma != std::string::npos) b = std::atoi(s.c_str() + comma + 1);
-}
 }  // namespace
 
 TypeInfo type_from_pg(const std::string& f, bool is_enum) {
   TypeInfo t;
   t.native = f;
   int a, b;
-  args(f, a, b);
+  sql::type_args(f, a, b);
   if (is_enum) t.id = TypeId::enum_;
   else if (f == "boolean") t.id = TypeId::boolean;
   else if (f == "smallint") t.id = TypeId::int16;

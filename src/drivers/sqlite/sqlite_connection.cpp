@@ -60,13 +60,9 @@ class SqliteSink final : public Sink {
  public:
   SqliteSink(Db& db, LoadRequest req, Schema target) : db_(db), req_(std::move(req)), target_(std::move(target)) {
     write_table_ = req_.mode == LoadMode::replace ? staging_name(req_.table) : req_.table;
-    // Map each incoming column to the target's type.
+    types_ = sql::target_types(req_.schema, target_, req_.table);
     std::string cols, marks;
     for (const auto& c : req_.schema.columns) {
-      auto idx = target_.index_of(c.name);
-      if (!idx)
-        throw Error(ErrorClass::config, "column '" + c.name + "' does not exist in target table " + req_.table.display());
-      types_.push_back(target_.columns[*idx].type);
       cols += (cols.empty() ? "" : ", ") + sql::quote(c.name, '"');
       marks += marks.empty() ? "?" : ", ?";
     }
@@ -91,18 +87,10 @@ class SqliteSink final : public Sink {
     for (std::size_t r = 0; r < batch.size(); ++r) {
       const Row& row = batch[r];
       for (std::size_t c = 0; c < row.size(); ++c) {
-        const Value* v = &row[c];
-        if (convert::needs_coercion(*v, types_[c])) {
-          try {
-            convert::coerce(*v, types_[c], coerced_);
-          } catch (const Error& e) {
-            throw Error(ErrorClass::data, "column " + req_.schema.columns[c].name + ": " + e.what(), e.sqlstate());
-          }
-          // Bound as a copy: coerced_ is reused for the next column.
-          bind_transient(st, static_cast<int>(c + 1), coerced_);
-          continue;
-        }
-        bind_value(st, static_cast<int>(c + 1), *v, scratch_);
+        const Value& v = convert::for_target(row[c], types_[c], req_.schema.columns[c].name, coerced_);
+        // A converted value is bound as a copy: coerced_ is reused for the next column.
+        if (&v == &coerced_) bind_transient(st, static_cast<int>(c + 1), v);
+        else bind_value(st, static_cast<int>(c + 1), v, scratch_);
       }
       int rc = sqlite3_step(st);
       sqlite3_reset(st);
@@ -229,34 +217,14 @@ class SqliteConnection final : public Connection {
     } else {
       auto full = describe(req.table);
       if (!full) throw Error(ErrorClass::config, "source table " + req.table.display() + " does not exist in " + cfg_.display());
-      schema.primary_key = full->primary_key;
-      if (req.columns.empty()) {
-        schema.columns = full->columns;
-      } else {
-        for (const auto& name : req.columns) {
-          auto idx = full->index_of(name);
-          if (!idx) throw Error(ErrorClass::config, "column '" + name + "' does not exist in " + req.table.display());
-          schema.columns.push_back(full->columns[*idx]);
-        }
-      }
+      schema = sql::project(*full, req.columns, req.table);
     }
     return std::make_unique<SqliteSource>(db_, req, std::move(schema));
   }
 
   std::unique_ptr<Sink> open_sink(const LoadRequest& req) override {
     db_.exec("PRAGMA journal_mode=WAL");
-    auto existing = describe(req.table);
-    if (req.create == CreateMode::always && existing && !req.resuming) {
-      db_.exec("DROP TABLE " + sql::quote_table(req.table, '"'));
-      existing.reset();
-    }
-    if (!existing) {
-      if (req.create == CreateMode::never)
-        throw Error(ErrorClass::config, "target table " + req.table.display() + " does not exist in " + cfg_.display() +
-                                            " and create is never");
-      db_.exec(create_table_sql(req.table, req.schema, req.key));
-      existing = describe(req.table);
-    }
+    Schema target = sql::prepare_target(*this, req, cfg_.display(), '"', [&](const std::string& ddl) { db_.exec(ddl); });
     if (req.mode == LoadMode::replace) {
       auto staging = SqliteSink::staging_name(req.table);
       if (!req.resuming) {
@@ -270,25 +238,13 @@ class SqliteConnection final : public Connection {
         db_.exec("CREATE TABLE " + sql::quote_table(staging, '"') + " " + ddl.substr(paren));
       }
     }
-    return std::make_unique<SqliteSink>(db_, req, *existing);
+    return std::make_unique<SqliteSink>(db_, req, target);
   }
 
   std::string column_type_sql(const TypeInfo& t) override { return declared_type(t); }
 
   std::string create_table_sql(const TableRef& table, const Schema& schema, const std::vector<std::string>& key) override {
-    std::string sql = "CREATE TABLE " + sql::quote_table(table, '"') + " (";
-    for (std::size_t i = 0; i < schema.columns.size(); ++i) {
-      const auto& c = schema.columns[i];
-      sql += (i ? ", " : "") + sql::quote(c.name, '"') + " " + declared_type(c.type);
-      if (!c.nullable) sql += " NOT NULL";
-    }
-    const auto& pk = key.empty() ? schema.primary_key : key;
-    if (!pk.empty()) {
-      sql += ", PRIMARY KEY (";
-      for (std::size_t i = 0; i < pk.size(); ++i) sql += (i ? ", " : "") + sql::quote(pk[i], '"');
-      sql += ")";
-    }
-    return sql + ")";
+    return sql::create_table(table, schema, key, '"', declared_type);
   }
 
   std::optional<Checkpoint> read_checkpoint(const std::string& pipeline, const std::string& key) override {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "drivers/sql_text.h"
 #include "sluice/status.h"
 
 namespace sluice::sqlite {
@@ -13,14 +14,6 @@ std::string upper(std::string s) {
 }
 bool has(const std::string& s, const char* needle) { return s.find(needle) != std::string::npos; }
 
-void args(const std::string& s, int& a, int& b) {
-  a = b = 0;
-  auto open = s.find('(');
-  if (open == std::string::npos) return;
-  a = std::atoi(s.c_str() + open + 1);
-  auto comma = s.find(',', open);
-  if (comma != std::string::npos) b = std::atoi(s.c_str() + comma + 1);
-}
 }  // namespace
 
 TypeInfo type_from_declared(const std::string& declared) {
@@ -28,7 +21,7 @@ TypeInfo type_from_declared(const std::string& declared) {
   t.native = declared;
   std::string d = upper(declared);
   int a, b;
-  args(d, a, b);
+  sql::type_args(d, a, b);
   if (has(d, "DECIMAL") || has(d, "NUMERIC")) {
     t.id = TypeId::decimal; t.precision = a; t.scale = b;
   } else if (has(d, "BOOL")) {
