@@ -573,6 +573,20 @@ Pipeline load_pipeline(const std::string& path, const Environment& env) {
       p.steps.push_back(std::move(s));
     }
   }
+  // What a driver cannot do, known before anything connects.
+  for (std::size_t i = 0; i < p.steps.size() && doc["steps"].IsSequence(); ++i) {
+    const auto& st = p.steps[i];
+    const YAML::Node sn = doc["steps"][i];
+    if (!sn.IsMap()) continue;
+    auto from = p.connections.find(st.extract.from);
+    auto to = p.connections.find(st.load.to);
+    if (from != p.connections.end() && from->second.driver == "csv" && sn["extract"].IsMap()) {
+      if (!st.extract.query.empty()) r.error(sn["extract"]["query"], "step '" + st.name + "': a CSV connection has no query language; use table:");
+      if (!st.extract.where.empty()) r.error(sn["extract"]["where"], "step '" + st.name + "': a CSV connection cannot apply where: (use a filter transform)");
+    }
+    if (to != p.connections.end() && to->second.driver == "csv" && st.load.mode == LoadMode::upsert && sn["load"].IsMap())
+      r.error(sn["load"]["mode"] ? sn["load"]["mode"] : sn["load"], "step '" + st.name + "': a CSV target supports append, truncate and replace, not upsert");
+  }
   if (!errors.empty()) throw ConfigErrors(std::move(errors));
   return p;
 }

@@ -160,6 +160,7 @@ RunResult Runner::run() {
   }
 
   std::mt19937_64 rng(std::random_device{}());
+  bool wrote_data = false;
   for (const auto& u : units) {
     StepResult sr;
     sr.name = u.state_key;
@@ -207,6 +208,9 @@ RunResult Runner::run() {
         sr.error = e.what();
         spdlog::error("step {}: {}", u.state_key, e.what());
         result.exit_code = exit_code_for(e.error_class());
+        // Exit 2 promises that nothing was written: once a step has committed rows, a
+        // pipeline mistake found later (a column missing in a target) is a failed run.
+        if (result.exit_code == kExitUsage && (wrote_data || sr.commits > 0)) result.exit_code = kExitFailed;
         break;
       } catch (const std::exception& e) {
         sr.status = "failed";
@@ -219,6 +223,7 @@ RunResult Runner::run() {
     if (sr.rows_rejected > 0 && rejects)
       spdlog::warn("step {}: {} rejected rows written to {}", u.state_key, sr.rows_rejected, rejects->path());
     sr.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    wrote_data = wrote_data || sr.commits > 0;
     if (sr.status == "ok" || sr.status == "dry-run")
       spdlog::info("step {}: {} rows read, {} written in {:.2f}s", u.state_key, sr.rows_read, sr.rows_written, sr.seconds);
     result.steps.push_back(sr);

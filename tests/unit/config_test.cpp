@@ -179,6 +179,15 @@ TEST(ConfigMalformed, WholeDbWithLoadTable) {
   expect_error(replace(kGood, "{from: src, table: items}", "{from: src, tables: {include: [\"*\"]}}"), 11, "use schema: instead of table:");
 }
 
+TEST(ConfigMalformed, UpsertIntoCsv) {
+  expect_error(replace(kGood, "{to: dst, table: items}", "{to: dst, table: items, mode: upsert, key: [id]}"), 11, "a CSV target supports append, truncate and replace");
+}
+
+TEST(ConfigMalformed, WhereOnCsvSource) {
+  std::string swapped = replace(replace(kGood, "{from: src,", "{from: dst, where: \"x > 1\","), "{to: dst,", "{to: src,");
+  expect_error(swapped, 10, "a CSV connection cannot apply where:");
+}
+
 TEST(ConfigMalformed, ReportsAllErrorsAtOnce) {
   std::string bad = replace(replace(replace(kGood, "version: 1", "version: 9"), "from: src", "from: nope"), "to: dst", "to: nada");
   auto r = load_text(bad);
