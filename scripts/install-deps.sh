@@ -4,7 +4,7 @@
 # usage: scripts/install-deps.sh [--servers]   (--servers adds PostgreSQL and MariaDB for tests)
 set -euo pipefail
 
-build_pkgs=(build-essential cmake pkg-config libyaml-cpp-dev libpqxx-dev libpq-dev libsqlite3-dev
+build_pkgs=(build-essential cmake pkg-config libyaml-cpp-dev libpq-dev libsqlite3-dev
   libmysqlcppconn-dev libspdlog-dev libboost-program-options-dev libgtest-dev libgmock-dev
   libbenchmark-dev liblua5.4-dev nlohmann-json3-dev sqlite3)
 server_pkgs=(postgresql postgresql-client mariadb-server mariadb-client procps)

@@ -37,21 +37,35 @@ class Batch {
   Row& operator[](std::size_t i) { return rows_[i]; }
   const Row& operator[](std::size_t i) const { return rows_[i]; }
 
-  // Keeps only rows for which keep[i] is true, preserving order (filter transforms).
+  // Keeps only rows for which keep(row) is true, preserving order (filter transforms).
   template <typename Pred>
   void retain_if(Pred keep) {
+    const bool numbered = origins_.size() >= size_;
     std::size_t out = 0;
     for (std::size_t i = 0; i < size_; ++i) {
       if (keep(rows_[i])) {
-        if (out != i) std::swap(rows_[out], rows_[i]);
+        if (out != i) {
+          std::swap(rows_[out], rows_[i]);
+          if (numbered) std::swap(origins_[out], origins_[i]);
+        }
         ++out;
       }
     }
     size_ = out;
   }
 
+  // Remembers each row's current position, so that after rows were dropped origin(i)
+  // still says which row of the original fill row i was (the runner maps rows to
+  // source keys this way).
+  void number_rows() {
+    origins_.resize(size_);
+    for (std::size_t i = 0; i < size_; ++i) origins_[i] = i;
+  }
+  std::size_t origin(std::size_t i) const { return i < origins_.size() ? origins_[i] : i; }
+
  private:
   std::vector<Row> rows_;
+  std::vector<std::size_t> origins_;
   std::size_t size_ = 0;
   std::size_t capacity_;
 };

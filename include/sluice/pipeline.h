@@ -83,6 +83,7 @@ struct TransformConfig {
   std::vector<std::string> columns;  // drop
   std::string expression;            // filter
   std::string path;                  // lua file, absolute
+  std::string salt;                  // mask: prepended to values before hashing
   SourceLocation location;
 };
 

@@ -373,6 +373,9 @@ TransformConfig read_transform(Reader& r, const YAML::Node& n) {
   } else if (k == "mask") {
     t.kind = TransformConfig::Kind::mask;
     t.pairs = read_pairs(r, body, "mask");
+    // "salt" is the one key that is not a column.
+    for (auto it = t.pairs.begin(); it != t.pairs.end(); ++it)
+      if (it->first == "salt") { t.salt = it->second; t.pairs.erase(it); break; }
     static const std::vector<std::string> methods = {"sha256", "md5", "null", "redact", "fake_email", "fake_name"};
     for (const auto& [col, m] : t.pairs)
       if (std::find(methods.begin(), methods.end(), m) == methods.end()) {

@@ -114,9 +114,12 @@ void UnitRun::attempt(std::int64_t isolate_until) {
   Checkpoint progress;
   progress.run_id = run_id_;
   if (resuming) { progress.last_key = cp->last_key; progress.rows = cp->rows; }
+  std::size_t rows_in_fill = 0;  // rows the source gave, before transforms dropped any
   auto read_next = [&]() -> bool {
     check_stop();
     if (!source->read(batch)) return false;
+    rows_in_fill = batch.size();
+    batch.number_rows();
     row_keys.resize(batch.size());
     for (std::size_t r = 0; r < batch.size(); ++r) {
       row_keys[r].resize(key_idx.size());
@@ -128,15 +131,16 @@ void UnitRun::attempt(std::int64_t isolate_until) {
     try {
       for (auto& t : transforms) t->apply(batch);
     } catch (const transforms::RowError& e) {
-      throw Error(ErrorClass::data, describe_key(req.order_by, key_idx.empty() ? std::vector<Value>{} : row_keys[e.row()],
-                                                     before + static_cast<std::int64_t>(e.row()) + 1) + ": " + e.what());
+      const std::size_t origin = batch.origin(e.row());
+      throw Error(ErrorClass::data, describe_key(req.order_by, key_idx.empty() ? std::vector<Value>{} : row_keys[origin],
+                                                 before + static_cast<std::int64_t>(origin) + 1) + ": " + e.what());
     }
     return true;
   };
 
   if (options_.dry_run) {
     while (read_next()) {
-      result_.rows_read += static_cast<std::int64_t>(batch.size());
+      result_.rows_read += static_cast<std::int64_t>(rows_in_fill);
       result_.rows_written += static_cast<std::int64_t>(batch.size());
     }
     return;
@@ -177,11 +181,14 @@ void UnitRun::attempt(std::int64_t isolate_until) {
     result_.rows_written += pending_written;
     pending_read = pending_written = 0;
   };
+  // The checkpoint just after row i of the current batch (i counts rows that
+  // survived the transforms; the key and count are those of the source row).
   auto checkpoint_at = [&](std::int64_t rows_before, std::size_t i) {
+    const std::size_t origin = batch.origin(i);
     Checkpoint c;
     c.run_id = run_id_;
-    c.rows = rows_before + static_cast<std::int64_t>(i) + 1;
-    if (!key_idx.empty()) c.last_key = row_keys[i];
+    c.rows = rows_before + static_cast<std::int64_t>(origin) + 1;
+    if (!key_idx.empty()) c.last_key = row_keys[origin];
     return c;
   };
 
@@ -207,15 +214,15 @@ void UnitRun::attempt(std::int64_t isolate_until) {
         return;
       }
       ++result_.rows_rejected;
+      const std::size_t origin = batch.origin(lo);
+      const std::string which = describe_key(req.order_by, key_idx.empty() ? std::vector<Value>{} : row_keys[origin],
+                                             before + static_cast<std::int64_t>(origin) + 1);
       if (result_.rows_rejected > settings.max_rejects)
-        throw Error(ErrorClass::data, "more than max_rejects (" + std::to_string(settings.max_rejects) +
-                                          ") rows rejected; last: " + describe_key(req.order_by, key_idx.empty() ? std::vector<Value>{} : row_keys[lo], before + static_cast<std::int64_t>(lo) + 1) +
-                                          ": " + e.what(),
-                    e.sqlstate());
+        throw Error(ErrorClass::data, "more than max_rejects (" + std::to_string(settings.max_rejects) + ") rows rejected; last: " +
+                                          which + ": " + e.what(), e.sqlstate());
       rejects_->write(schema, batch[lo], e.what(), e.sqlstate());
       rejects_->sync();
-      spdlog::warn("step {}: rejected {}: {}", unit_.state_key,
-                   describe_key(req.order_by, key_idx.empty() ? std::vector<Value>{} : row_keys[lo], before + static_cast<std::int64_t>(lo) + 1), e.what());
+      spdlog::warn("step {}: rejected {}: {}", unit_.state_key, which, e.what());
       commit(checkpoint_at(before, lo));
       open_tx();
     }
@@ -244,11 +251,11 @@ void UnitRun::attempt(std::int64_t isolate_until) {
     while (true) {
       const std::int64_t before = progress.rows;
       if (!read_next()) break;
-      pending_read += static_cast<std::int64_t>(batch.size());
+      pending_read += static_cast<std::int64_t>(rows_in_fill);
       if (before < isolate_until) {
         // An isolating attempt starts at a checkpoint and commits every range it
         // writes, so no other batch is pending in this transaction.
-        isolate(0, batch.size(), before);
+        if (!batch.empty()) isolate(0, batch.size(), before);
         continue;
       }
       try {
@@ -258,6 +265,7 @@ void UnitRun::attempt(std::int64_t isolate_until) {
         sink->rollback();
         if (settings.on_error == OnError::reject) throw IsolateRows{progress.rows};
         auto bad = locate(0, batch.size());
+        if (bad) bad = batch.origin(*bad);
         std::string where = bad ? describe_key(req.order_by, key_idx.empty() ? std::vector<Value>{} : row_keys[*bad], before + static_cast<std::int64_t>(*bad) + 1)
                                 : "a row of the batch ending at " + describe_key(req.order_by, progress.last_key, progress.rows);
         throw Error(ErrorClass::data, where + " was refused: " + e.what(), e.sqlstate());

@@ -9,11 +9,12 @@ std::unique_ptr<Transform> make_transform(const TransformConfig& cfg) {
     case K::drop: return std::make_unique<transforms::Drop>(cfg.columns, cfg.location);
     case K::cast: return std::make_unique<transforms::Cast>(cfg.pairs, cfg.location);
     case K::default_: return std::make_unique<transforms::Default>(cfg.pairs, cfg.location);
-    case K::filter: case K::derive: case K::mask: case K::lua: break;
+    case K::filter: return std::make_unique<transforms::Filter>(cfg.expression, cfg.location);
+    case K::derive: return std::make_unique<transforms::Derive>(cfg.pairs, cfg.derive_types, cfg.location);
+    case K::mask: return std::make_unique<transforms::Mask>(cfg.pairs, cfg.salt, cfg.location);
+    case K::lua: return std::make_unique<transforms::LuaFile>(cfg.path, cfg.location);
   }
-  static const char* names[] = {"rename", "drop", "cast", "default", "filter", "derive", "mask", "lua"};
-  throw Error(ErrorClass::config, cfg.location.display() + ": the " + names[static_cast<int>(cfg.kind)] +
-                                      " transform is not available in this version of sluice yet (see README, Status)");
+  throw Error(ErrorClass::internal, cfg.location.display() + ": unknown transform");
 }
 
 }  // namespace sluice

@@ -2,9 +2,12 @@
 // The built-in transforms. Each binds to the incoming schema once (checking the columns
 // it names exist) and then edits batches in place.
 #include <algorithm>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include <memory>
 
 #include "sluice/status.h"
 #include "sluice/transform.h"
@@ -75,6 +78,82 @@ class Default final : public Transform {
   std::vector<std::pair<std::string, std::string>> pairs_;
   SourceLocation loc_;
   std::vector<std::pair<std::size_t, Value>> fills_;
+};
+
+class LuaEnv;
+
+// Keeps the rows for which a Lua expression is true (nil and false drop the row).
+class Filter final : public Transform {
+ public:
+  Filter(std::string expression, SourceLocation loc);
+  ~Filter() override;
+  Schema bind(const Schema& in) override;
+  void apply(Batch& batch) override;
+
+ private:
+  std::string expression_;
+  SourceLocation loc_;
+  std::unique_ptr<LuaEnv> lua_;
+  int ref_ = -1;
+  Schema schema_;
+};
+
+// Adds or replaces columns computed by Lua expressions over the incoming row.
+class Derive final : public Transform {
+ public:
+  Derive(std::vector<std::pair<std::string, std::string>> exprs, std::map<std::string, std::string> types, SourceLocation loc);
+  ~Derive() override;
+  Schema bind(const Schema& in) override;
+  void apply(Batch& batch) override;
+
+ private:
+  struct Output {
+    std::size_t column;
+    int ref;
+    TypeInfo type;
+    std::string name;
+  };
+  std::vector<std::pair<std::string, std::string>> exprs_;
+  std::map<std::string, std::string> types_;
+  SourceLocation loc_;
+  std::unique_ptr<LuaEnv> lua_;
+  Schema in_;
+  std::size_t width_ = 0;
+  std::vector<Output> outputs_;
+  std::vector<Value> results_;
+};
+
+// A Lua file defining transform(row) -> row | nil; the row is a table by column name.
+class LuaFile final : public Transform {
+ public:
+  LuaFile(std::string path, SourceLocation loc);
+  ~LuaFile() override;
+  Schema bind(const Schema& in) override;
+  void apply(Batch& batch) override;
+
+ private:
+  std::string path_;
+  SourceLocation loc_;
+  std::unique_ptr<LuaEnv> lua_;
+  int fn_ref_ = -1;
+  Schema schema_;
+};
+
+// Replaces values: sha256 / md5 (lowercase hex of salt + value), null, redact ("***"),
+// fake_email / fake_name (deterministic per value and salt).
+class Mask final : public Transform {
+ public:
+  Mask(std::vector<std::pair<std::string, std::string>> methods, std::string salt, SourceLocation loc)
+      : methods_(std::move(methods)), salt_(std::move(salt)), loc_(std::move(loc)) {}
+  Schema bind(const Schema& in) override;
+  void apply(Batch& batch) override;
+
+ private:
+  std::vector<std::pair<std::string, std::string>> methods_;
+  std::string salt_;
+  SourceLocation loc_;
+  std::vector<std::pair<std::size_t, std::string>> targets_;
+  std::string text_;
 };
 
 }  // namespace sluice::transforms

@@ -84,7 +84,7 @@ TEST(Faults, KillNineAtRandomMomentsMySqlToPostgres) {
   test::PgClient pg(pg_url);
   make_mysql_source(my, "kill_src", 200000);
   pg.exec("DROP TABLE IF EXISTS kill_dst");
-  pg.exec("DELETE FROM sluice_state WHERE pipeline = 'kill-my-pg'");
+  pg.forget_pipeline("kill-my-pg");
   test::TempDir dir;
   test::write_file(dir.file("p.yaml"), copy_pipeline("kill-my-pg", my_url, "kill_src", pg_url, "kill_dst"));
   int kills = kill_repeatedly(dir.file("p.yaml"), dir.file("log"), 10);
@@ -107,7 +107,7 @@ TEST(Faults, KillNineAtRandomMomentsPostgresToMySql) {
       std::string("batch_size: 200, commit_every: 1").size(), "batch_size: 5000, commit_every: 4"));
   ASSERT_EQ(test::run_pipeline(dir.file("seed.yaml")).exit_code, 0);
   my.exec("DROP TABLE IF EXISTS kill_my_dst");
-  my.exec("DELETE FROM sluice_state WHERE pipeline = 'kill-pg-my'");
+  my.forget_pipeline("kill-pg-my");
   test::write_file(dir.file("p.yaml"), copy_pipeline("kill-pg-my", pg_url, "kill_pg_src", my_url, "kill_my_dst"));
   int kills = kill_repeatedly(dir.file("p.yaml"), dir.file("log"), 10);
   EXPECT_GE(kills, 10) << "the run finished before it could be killed ten times";
@@ -126,7 +126,7 @@ TEST(Faults, TargetPostgresRestartIsRetried) {
   {
     test::PgClient pg(pg_url);
     pg.exec("DROP TABLE IF EXISTS restart_dst");
-    pg.exec("DELETE FROM sluice_state WHERE pipeline = 'restart'");
+    pg.forget_pipeline("restart");
   }
   test::TempDir dir;
   test::write_file(dir.file("p.yaml"), copy_pipeline("restart", my_url, "restart_src", pg_url, "restart_dst"));
@@ -149,7 +149,7 @@ TEST(Faults, SourceConnectionCutMidStreamIsResumed) {
   test::PgClient pg(pg_url);
   make_mysql_source(my, "cut_src", 200000);
   pg.exec("DROP TABLE IF EXISTS cut_dst");
-  pg.exec("DELETE FROM sluice_state WHERE pipeline = 'cut'");
+  pg.forget_pipeline("cut");
   ConnectionConfig c;
   config::apply_url(my_url, "/", c);
   test::TcpProxy proxy(c.host, c.port);
@@ -174,7 +174,7 @@ TEST(Faults, DeadlockOnTargetIsRetried) {
   setup.exec("DROP TABLE IF EXISTS dl");
   setup.exec("CREATE TABLE dl (id int PRIMARY KEY, v text)");
   setup.exec("INSERT INTO dl SELECT g, 'old' FROM generate_series(1, 10) g");
-  setup.exec("DELETE FROM sluice_state WHERE pipeline = 'deadlock'");
+  setup.forget_pipeline("deadlock");
   test::TempDir dir;
   std::string csv = "id,v\n";
   for (int i = 1; i <= 10; ++i) csv += std::to_string(i) + ",new\n";
@@ -210,7 +210,7 @@ TEST(Faults, RejectsHoldExactlyTheRefusedRows) {
   test::PgClient pg(pg_url);
   pg.exec("DROP TABLE IF EXISTS rj");
   pg.exec("CREATE TABLE rj (id int PRIMARY KEY, qty int CHECK (qty >= 0), name text NOT NULL, code text UNIQUE)");
-  pg.exec("DELETE FROM sluice_state WHERE pipeline LIKE 'rejects%'");
+  pg.forget_pipeline("rejects%");
   test::TempDir dir;
   std::string csv = "id,qty,name,code\n";
   for (int i = 1; i <= 50; ++i) {
@@ -224,16 +224,18 @@ TEST(Faults, RejectsHoldExactlyTheRefusedRows) {
     return "version: 1\nname: " + name + "\nconnections:\n  in: {url: csv://./in}\n  pg: {url: \"" + pg_url + "\"}\n"
            "defaults: {batch_size: 8, commit_every: 2, on_error: reject, max_rejects: " + std::to_string(max) +
            ", reject_file: \"rejects/{pipeline}-{step}.jsonl\"}\n"
-           "steps:\n  - {name: load, extract: {from: in, table: rj}, transform: [cast: {id: int, qty: int}], "
+           "steps:\n  - {name: load, extract: {from: in, table: rj}, transform: [cast: {id: int, qty: int}, filter: \"id ~= 5 and id ~= 48\"], "
            "load: {to: pg, table: rj, create: never}}\n";
   };
   test::write_file(dir.file("p.yaml"), pipeline("rejects", 10));
   auto r = test::run_pipeline(dir.file("p.yaml"));
   ASSERT_EQ(r.exit_code, 0) << (r.steps.empty() ? "" : r.steps[0].error);
   EXPECT_EQ(r.steps[0].rows_rejected, 4);
-  EXPECT_EQ(pg.scalar("SELECT count(*) FROM rj"), "46");
+  EXPECT_EQ(r.steps[0].rows_read, 50);
+  EXPECT_EQ(pg.scalar("SELECT count(*) FROM rj"), "44");
+  // 5 and 48 were filtered out; the rest missing are exactly the refused rows.
   EXPECT_EQ(pg.scalar("SELECT string_agg(id::text, ',' ORDER BY id) FROM generate_series(1, 50) id WHERE id NOT IN (SELECT id FROM rj)"),
-            "7,23,31,44");
+            "5,7,23,31,44,48");
   std::string rejects = test::read_file(dir.file("rejects/rejects-load.jsonl"));
   int lines = 0;
   for (char ch : rejects) lines += ch == '\n';
@@ -249,7 +251,7 @@ TEST(Faults, RejectsHoldExactlyTheRefusedRows) {
   EXPECT_EQ(test::run_command(std::string(SLUICE_BINARY) + " run " + dir.file("p2.yaml"), &out), 1) << out;
   EXPECT_NE(out.find("max_rejects"), std::string::npos) << out;
   EXPECT_EQ(pg.scalar("SELECT rows_committed::text || ':' || completed::text FROM sluice_state WHERE pipeline = 'rejects-max'"), "30:false");
-  EXPECT_EQ(pg.scalar("SELECT count(*) FROM rj"), "28");  // rows 1..30 but 7 and 23
+  EXPECT_EQ(pg.scalar("SELECT count(*) FROM rj"), "27");  // rows 1..30 but 5 (filtered), 7 and 23
 }
 
 TEST(Faults, AbortNamesTheRefusedRowsKey) {
@@ -278,7 +280,7 @@ TEST(Faults, SecondConcurrentRunExitsTempFailNamingTheHolder) {
   make_mysql_source(my, "lock_src", 100000);
   test::PgClient pg(pg_url);
   pg.exec("DROP TABLE IF EXISTS lock_dst");
-  pg.exec("DELETE FROM sluice_state WHERE pipeline = 'locked'");
+  pg.forget_pipeline("locked");
   test::TempDir dir;
   test::write_file(dir.file("p.yaml"), copy_pipeline("locked", my_url, "lock_src", pg_url, "lock_dst"));
   test::Child first({SLUICE_BINARY, "run", dir.file("p.yaml")}, dir.file("log"));
@@ -303,7 +305,7 @@ TEST(Faults, SigtermStopsCleanlyAndTheRerunResumes) {
   make_mysql_source(my, "term_src", 100000);
   test::PgClient pg(pg_url);
   pg.exec("DROP TABLE IF EXISTS term_dst");
-  pg.exec("DELETE FROM sluice_state WHERE pipeline = 'term'");
+  pg.forget_pipeline("term");
   test::TempDir dir;
   test::write_file(dir.file("p.yaml"), copy_pipeline("term", my_url, "term_src", pg_url, "term_dst"));
   {

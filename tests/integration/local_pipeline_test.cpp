@@ -240,3 +240,28 @@ TEST(LocalPipeline, SecondRunOnSqliteTargetIsLockedOut) {
   std::string out;
   EXPECT_EQ(test::run_command(std::string(SLUICE_BINARY) + " run " + dir.file("p.yaml"), &out), 0) << out;
 }
+
+TEST(LocalPipeline, TransformsEndToEnd) {
+  test::TempDir dir;
+  test::write_file(dir.file("in/customers.csv"),
+                   "id,name,email,country,legacy_flag\n1,Ada,ada@example.org,GB,x\n2,Bob,bob@example.com,XX,y\n3,Cy,,,z\n");
+  test::write_file(dir.file("shout.lua"), "function transform(row)\n  row.full_name = row.full_name:upper()\n  return row\nend\n");
+  test::write_file(dir.file("p.yaml"),
+                   "version: 1\nname: tx\nconnections:\n  in: {url: csv://./in}\n  db: {url: sqlite:db.sqlite}\n"
+                   "steps:\n  - name: customers\n    extract: {from: in, table: customers}\n    transform:\n"
+                   "      - rename: {name: full_name}\n      - drop: [legacy_flag]\n      - cast: {id: bigint}\n"
+                   "      - default: {country: \"NL\"}\n      - filter: \"country ~= 'XX'\"\n"
+                   "      - derive: {email_domain: \"email and email:match('@(.+)$')\"}\n"
+                   "      - mask: {email: sha256, salt: s}\n      - lua: shout.lua\n"
+                   "    load: {to: db, table: customers, key: [id]}\n");
+  auto r = run_pipeline(dir.file("p.yaml"));
+  ASSERT_EQ(r.exit_code, 0) << (r.steps.empty() ? "" : r.steps[0].error);
+  EXPECT_EQ(r.steps[0].rows_read, 3);
+  EXPECT_EQ(r.steps[0].rows_written, 2);
+  Db db(dir.file("db.sqlite"));
+  EXPECT_EQ(db.scalar("SELECT group_concat(id || ':' || full_name || ':' || country || ':' || COALESCE(email_domain, '-'), ' ') "
+                      "FROM (SELECT * FROM customers ORDER BY id)"),
+            "1:ADA:GB:example.org 3:CY:NL:-");
+  EXPECT_EQ(db.scalar("SELECT length(email) FROM customers WHERE id = 1"), "64");
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM pragma_table_info('customers') WHERE name = 'legacy_flag'"), "0");
+}

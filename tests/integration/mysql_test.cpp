@@ -178,7 +178,7 @@ TEST(MySql, WholeDatabaseCopyWithPatternsInDependencyOrder) {
   my.exec("INSERT INTO shop.audit_log VALUES (1, 'secret')");
   my.exec("INSERT INTO shop.tmp_scratch VALUES (1)");
   pg_scalar(pg_url, "DROP SCHEMA IF EXISTS shop CASCADE");
-  pg_scalar(pg_url, "DELETE FROM sluice_state WHERE pipeline = 'wholedb'");
+  test::PgClient(pg_url).forget_pipeline("wholedb");
   pg_scalar(pg_url, "CREATE SCHEMA shop");
   // Existing target tables with foreign keys: only a parents-first order can load them.
   pg_scalar(pg_url, "CREATE TABLE shop.customers (id int PRIMARY KEY, name varchar(50))");

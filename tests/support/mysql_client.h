@@ -51,6 +51,11 @@ class MyClient {
       return "";
     }
   }
+  // Drops sluice's saved checkpoints of a pipeline (the state table may not exist yet).
+  void forget_pipeline(const std::string& pipeline) {
+    if (scalar("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'sluice_state'") == "1")
+      exec("DELETE FROM sluice_state WHERE pipeline LIKE '" + pipeline + "'");
+  }
   std::unique_ptr<sql::Connection> conn;
   std::string database;
 };

@@ -42,6 +42,11 @@ class PgClient {
     }
     return err;
   }
+  // Drops sluice's saved checkpoints of a pipeline (the state table may not exist yet).
+  void forget_pipeline(const std::string& pipeline) {
+    exec("DO $$ BEGIN IF to_regclass('sluice_state') IS NOT NULL THEN DELETE FROM sluice_state WHERE pipeline LIKE '" +
+         pipeline + "'; END IF; END $$");
+  }
   PGconn* get() { return conn_; }
 
  private:
