@@ -43,11 +43,23 @@ std::string ConnectionConfig::display() const {
   return s;
 }
 
+namespace {
+// Stable names for checkpoint keys: saved state must read back after an upgrade.
+const char* const kKeyKinds[] = {"null", "bool", "int", "uint", "float", "decimal", "text",
+                                 "bytes", "date", "time", "timestamp", "timestamptz", "json", "uuid"};
+
+Value::Kind key_kind(const std::string& name) {
+  for (std::size_t i = 0; i < std::size(kKeyKinds); ++i)
+    if (name == kKeyKinds[i]) return static_cast<Value::Kind>(i);
+  throw_internal("corrupt checkpoint key: unknown kind '" + name + "'");
+}
+}  // namespace
+
 std::string encode_key(const std::vector<Value>& key) {
   nlohmann::json arr = nlohmann::json::array();
   for (const auto& v : key) {
     nlohmann::json item = nlohmann::json::array();
-    item.push_back(static_cast<int>(v.kind()));
+    item.push_back(kKeyKinds[static_cast<int>(v.kind())]);
     if (v.kind() == Value::Kind::bytes) item.push_back(convert::hex_encode(v.str()));
     else item.push_back(v.to_text());
     arr.push_back(item);
@@ -62,7 +74,7 @@ std::vector<Value> decode_key(const std::string& text) {
   if (!arr.is_array()) throw_internal("corrupt checkpoint key: " + text);
   for (const auto& item : arr) {
     if (!item.is_array() || item.size() != 2) throw_internal("corrupt checkpoint key: " + text);
-    auto kind = static_cast<Value::Kind>(item[0].get<int>());
+    auto kind = key_kind(item[0].get<std::string>());
     std::string s = item[1].get<std::string>();
     Value v;
     switch (kind) {

@@ -135,13 +135,16 @@ RunResult Runner::run() {
     } else if (!options_.dry_run) {
       // Mark every unit as started in this run before any data moves, so that a run
       // killed between two steps resumes instead of starting over (and doubling).
-      // An append step continues after the last row an earlier completed run loaded,
-      // so rerunning it loads nothing twice (--fresh or create: always start over).
+      // An append step (and an incremental upsert) continues after the last row an
+      // earlier completed run loaded, so rerunning it loads nothing twice (--fresh or
+      // create: always start over).
       for (const auto& u : units) {
         Checkpoint start;
         start.run_id = result.run_id;
         Connection& target = *targets[u.step->load.to];
-        if (u.step->load.mode == LoadMode::append && u.step->load.create != CreateMode::always && !options_.fresh) {
+        const bool continues = u.step->load.mode == LoadMode::append ||
+                               (u.step->load.mode == LoadMode::upsert && !u.step->extract.incremental_cursor.empty());
+        if (continues && u.step->load.create != CreateMode::always && !options_.fresh) {
           auto previous = target.read_checkpoint(pipeline_.name, u.state_key);
           if (previous && previous->completed && previous->rows > 0) {
             start.last_key = previous->last_key;

@@ -59,7 +59,8 @@ void UnitRun::attempt(std::int64_t isolate_until) {
   }
   // Appended rows live in the target table itself: if it is gone, so is any progress
   // the checkpoint speaks of (the user dropped it to load again).
-  if (cp && cp->rows > 0 && step.load.mode == LoadMode::append && !target_conn->describe(unit_.target_table)) {
+  if (cp && cp->rows > 0 && (step.load.mode == LoadMode::append || step.load.mode == LoadMode::upsert) &&
+      !target_conn->describe(unit_.target_table)) {
     spdlog::info("step {}: target {} does not exist: starting from the first row", unit_.state_key, unit_.target_table.display());
     cp.reset();
   }
@@ -76,6 +77,14 @@ void UnitRun::attempt(std::int64_t isolate_until) {
     if (!described)
       throw Error(ErrorClass::config, "step " + step.name + ": source table " + req.table.display() + " does not exist");
     req.order_by = described->primary_key;
+  }
+  // incremental: rows come ordered by the cursor, then the key, and every run continues
+  // strictly after the last (cursor, key) committed: the high-water mark.
+  if (const std::string& cursor = step.extract.incremental_cursor; !cursor.empty()) {
+    std::vector<std::string> order = {cursor};
+    for (const auto& k : req.order_by)
+      if (k != cursor) order.push_back(k);
+    req.order_by = order;
   }
   const bool positional = source_conn->resumes_by_position();
   const bool keyed = !req.order_by.empty() && !positional;

@@ -265,3 +265,30 @@ TEST(LocalPipeline, TransformsEndToEnd) {
   EXPECT_EQ(db.scalar("SELECT length(email) FROM customers WHERE id = 1"), "64");
   EXPECT_EQ(db.scalar("SELECT count(*) FROM pragma_table_info('customers') WHERE name = 'legacy_flag'"), "0");
 }
+
+TEST(LocalPipeline, IncrementalUpsertLoadsOnlyRowsPastTheHighWaterMark) {
+  test::TempDir dir;
+  {
+    Db src(dir.file("src.db"));
+    src.exec("CREATE TABLE orders (id INTEGER PRIMARY KEY, status TEXT, updated_at DATETIME NOT NULL)");
+    src.exec("INSERT INTO orders VALUES (1, 'new', '2024-01-01 10:00:00'), (2, 'new', '2024-01-01 11:00:00'), (3, 'new', '2024-01-01 11:00:00')");
+  }
+  test::write_file(dir.file("p.yaml"), "version: 1\nname: inc\nconnections:\n  src: {url: sqlite:src.db}\n  dst: {url: sqlite:dst.db}\n"
+                                       "steps:\n  - name: orders\n    extract: {from: src, table: orders, incremental: {cursor: updated_at}}\n"
+                                       "    load: {to: dst, table: orders, mode: upsert, key: [id], batch_size: 1, commit_every: 1}\n");
+  auto r1 = run_pipeline(dir.file("p.yaml"));
+  ASSERT_EQ(r1.exit_code, 0) << r1.steps[0].error;
+  EXPECT_EQ(r1.steps[0].rows_read, 3);
+  {
+    Db src(dir.file("src.db"));
+    // Order 1 changes (its cursor moves on), order 4 arrives; 2 and 3 stay as they were.
+    src.exec("UPDATE orders SET status = 'paid', updated_at = '2024-01-02 09:00:00' WHERE id = 1");
+    src.exec("INSERT INTO orders VALUES (4, 'new', '2024-01-02 09:30:00')");
+  }
+  auto r2 = run_pipeline(dir.file("p.yaml"));
+  ASSERT_EQ(r2.exit_code, 0) << r2.steps[0].error;
+  EXPECT_EQ(r2.steps[0].rows_read, 2) << "only rows past the high-water mark";
+  Db dst(dir.file("dst.db"));
+  EXPECT_EQ(dst.scalar("SELECT group_concat(id || status, ' ') FROM (SELECT * FROM orders ORDER BY id)"), "1paid 2new 3new 4new");
+  EXPECT_EQ(dst.scalar("SELECT last_key FROM sluice_state WHERE step = 'orders'"), "[[\"timestamp\",\"2024-01-02 09:30:00\"],[\"int\",\"4\"]]");
+}
