@@ -31,6 +31,7 @@ struct StepResult {
 
 struct RunResult {
   std::string run_id;
+  std::string started_at, finished_at;  // ISO 8601, UTC
   int exit_code = 0;  // SPEC §1
   std::vector<StepResult> steps;
 };
@@ -53,6 +54,9 @@ class Runner {
 // The tables of a whole-database step: matching include and not exclude (globs),
 // ordered so that referenced tables come before the tables referencing them.
 std::vector<TableRef> select_tables(const TablePatterns& patterns, Connection& source);
+
+// The --report document of SPEC §7.
+std::string format_report(const Pipeline& pipeline, const RunResult& result);
 
 // The end-of-run table: per step rows read, written, rejected, retries, seconds, rows/s.
 std::string format_summary(const RunResult& result);

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <nlohmann/json.hpp>
+
 #include <chrono>
 #include <map>
 #include <random>
@@ -46,6 +48,17 @@ std::string new_run_id() {
   char suffix[16];
   std::snprintf(suffix, sizeof suffix, "-%06x", rd() & 0xffffff);
   return std::string(buf) + suffix;
+}
+
+std::string utc_now() {
+  auto now = std::chrono::system_clock::now();
+  auto t = std::chrono::system_clock::to_time_t(now);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", std::gmtime(&t));
+  char frac[8];
+  std::snprintf(frac, sizeof frac, ".%03lldZ", static_cast<long long>(ms));
+  return std::string(buf) + frac;
 }
 
 // "host=db1 pid=4242 started=2026-11-26T01:00:00Z run=..." for a second run's message.
@@ -102,6 +115,11 @@ std::vector<TableRef> select_tables(const TablePatterns& patterns, Connection& s
 RunResult Runner::run() {
   RunResult result;
   result.run_id = new_run_id();
+  result.started_at = utc_now();
+  struct Finish {
+    RunResult& r;
+    ~Finish() { r.finished_at = utc_now(); }
+  } finish{result};
   std::vector<const StepConfig*> steps;
   for (const auto& s : pipeline_.steps)
     if (options_.steps.empty() || std::find(options_.steps.begin(), options_.steps.end(), s.name) != options_.steps.end())
@@ -233,6 +251,27 @@ RunResult Runner::run() {
     if (result.exit_code != 0) break;
   }
   return result;
+}
+
+std::string format_report(const Pipeline& pipeline, const RunResult& r) {
+  nlohmann::json j;
+  j["pipeline"] = pipeline.name;
+  j["run_id"] = r.run_id;
+  j["version"] = SLUICE_VERSION;
+  j["started_at"] = r.started_at;
+  j["finished_at"] = r.finished_at;
+  j["exit_code"] = r.exit_code;
+  j["steps"] = nlohmann::json::array();
+  for (const auto& s : r.steps) {
+    nlohmann::json step = {{"name", s.name},           {"source", s.source},
+                           {"target", s.target},       {"status", s.status},
+                           {"rows_read", s.rows_read}, {"rows_written", s.rows_written},
+                           {"rows_rejected", s.rows_rejected}, {"retries", s.retries},
+                           {"values_changed", s.values_changed}, {"seconds", s.seconds}};
+    if (!s.error.empty()) step["error"] = s.error;
+    j["steps"].push_back(step);
+  }
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 std::string format_summary(const RunResult& r) {

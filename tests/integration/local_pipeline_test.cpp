@@ -169,6 +169,12 @@ TEST(Cli, RunPrintsSummaryAndJsonLogs) {
   ASSERT_EQ(test::run_command(std::string(SLUICE_BINARY) + " run " + dir.file("p.yaml") + " --log-format json", &out), 0) << out;
   EXPECT_NE(out.find("{\"level\":\"info\""), std::string::npos) << out;
   EXPECT_NE(out.find("rows/s"), std::string::npos) << out;
+  ASSERT_EQ(test::run_command(std::string(SLUICE_BINARY) + " run " + dir.file("p.yaml") + " --fresh --report " + dir.file("r.json"), &out), 0) << out;
+  std::string report = test::read_file(dir.file("r.json"));
+  for (const char* field : {"\"pipeline\": \"s\"", "\"run_id\"", "\"version\"", "\"started_at\"", "\"finished_at\"",
+                            "\"exit_code\": 0", "\"name\": \"one\"", "\"rows_read\": 1", "\"rows_written\"", "\"rows_rejected\": 0",
+                            "\"retries\": 0", "\"values_changed\": 0", "\"seconds\"", "\"status\": \"ok\""})
+    EXPECT_NE(report.find(field), std::string::npos) << field << " in " << report;
   ASSERT_EQ(test::run_command(std::string(SLUICE_BINARY) + " run " + dir.file("p.yaml") + " --dry-run", &out), 0) << out;
   EXPECT_NE(out.find("dry-run"), std::string::npos) << out;
 }

@@ -4,6 +4,7 @@
 
 #include <boost/program_options.hpp>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include "cli/commands/commands.h"
@@ -63,7 +64,8 @@ int main(int argc, char** argv) {
   auto opts = common_options();
   if (command == "run") {
     opts.add_options()("step", po::value<std::vector<std::string>>()->composing(), "run only this step (repeatable)")(
-        "dry-run", "extract and transform, load nothing")("fresh", "ignore saved checkpoints");
+        "dry-run", "extract and transform, load nothing")("fresh", "ignore saved checkpoints")(
+        "report", po::value<std::string>(), "write the run report as JSON to FILE");
   } else if (command == "state") {
     opts.add_options()("reset", po::value<std::string>(), "clear the checkpoint of STEP")("reset-all", "clear every checkpoint of the pipeline");
   } else if (command != "validate" && command != "plan") {
@@ -130,6 +132,12 @@ int main(int argc, char** argv) {
   Runner runner(*pipeline, drivers, ro);
   RunResult result = runner.run();
   std::cout << format_summary(result);
+  if (vm.count("report")) {
+    const std::string path = vm["report"].as<std::string>();
+    std::ofstream out(path, std::ios::trunc);
+    out << format_report(*pipeline, result);
+    if (!out) spdlog::error("cannot write the report to {}", path);
+  }
   if (result.exit_code == 0) spdlog::info("run {} finished", result.run_id);
   else spdlog::error("run {} failed (exit {})", result.run_id, result.exit_code);
   return result.exit_code;
