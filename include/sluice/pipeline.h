@@ -123,6 +123,11 @@ struct StepConfig {
   SourceLocation location;
 };
 
+struct VerifySettings {
+  std::optional<double> float_tolerance;  // floats equal within this absolute difference
+  int max_differences = 20;               // differing keys printed per step
+};
+
 struct Pipeline {
   int version = 1;
   std::string name;
@@ -130,6 +135,7 @@ struct Pipeline {
   std::string base_dir;  // its folder: relative paths resolve here
   std::map<std::string, ConnectionConfig> connections;
   LoadSettings defaults;
+  VerifySettings verify;
   std::vector<StepConfig> steps;
 };
 

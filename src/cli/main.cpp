@@ -1,3 +1,15 @@
+#include <exception>
+#include <iostream>
+
 #include "cli/commands/cli.h"
 
-int main(int argc, char** argv) { return sluice::cli::main(argc, argv); }
+int main(int argc, char** argv) {
+  // Everything below reports its own errors; this only keeps a bug from ending in
+  // std::terminate without a word.
+  try {
+    return sluice::cli::main(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "sluice: internal error: " << e.what() << "\n";
+    return 1;
+  }
+}

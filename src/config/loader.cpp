@@ -522,7 +522,21 @@ Pipeline load_pipeline(const std::string& path, const Environment& env) {
     r.error(doc, "a pipeline file must be a mapping with version, name, connections and steps, got " + Reader::kind(doc));
     throw ConfigErrors(std::move(errors));
   }
-  r.check_keys(doc, {"version", "name", "connections", "connections_file", "defaults", "steps"}, "the pipeline");
+  r.check_keys(doc, {"version", "name", "connections", "connections_file", "defaults", "verify", "steps"}, "the pipeline");
+  if (auto v = doc["verify"]) {
+    if (r.is_map(v, "verify")) {
+      r.check_keys(v, {"float_tolerance", "max_differences"}, "verify");
+      if (v["float_tolerance"]) {
+        if (auto t = r.scalar(v["float_tolerance"], "verify float_tolerance")) {
+          auto d = convert::parse_double(*t);
+          if (!d || *d < 0) r.error(v["float_tolerance"], "verify float_tolerance must be a number >= 0, got '" + *t + "'");
+          else p.verify.float_tolerance = *d;
+        }
+      }
+      if (v["max_differences"])
+        if (auto n = r.integer(v["max_differences"], "verify max_differences", 1, 1000000)) p.verify.max_differences = static_cast<int>(*n);
+    }
+  }
   if (!doc["version"]) r.error(doc, "missing version: (write version: 1)");
   else if (auto v = r.integer(doc["version"], "version", 1, 1)) p.version = static_cast<int>(*v);
   if (!doc["name"]) {

@@ -51,7 +51,8 @@ const char* const kKeyKinds[] = {"null", "bool", "int", "uint", "float", "decima
 Value::Kind key_kind(const std::string& name) {
   for (std::size_t i = 0; i < std::size(kKeyKinds); ++i)
     if (name == kKeyKinds[i]) return static_cast<Value::Kind>(i);
-  throw_internal("corrupt checkpoint key: unknown kind '" + name + "'");
+  throw Error(ErrorClass::internal, "unreadable checkpoint key: unknown kind '" + name +
+                                        "'; clear it with sluice state PIPELINE --reset STEP");
 }
 }  // namespace
 
@@ -70,26 +71,35 @@ std::string encode_key(const std::vector<Value>& key) {
 std::vector<Value> decode_key(const std::string& text) {
   std::vector<Value> out;
   if (text.empty()) return out;
+  auto corrupt = [&](const std::string& why) {
+    return Error(ErrorClass::internal, "unreadable checkpoint key " + text.substr(0, 200) + " (" + why +
+                                           "); clear it with sluice state PIPELINE --reset STEP");
+  };
   auto arr = nlohmann::json::parse(text, nullptr, false);
-  if (!arr.is_array()) throw_internal("corrupt checkpoint key: " + text);
+  if (!arr.is_array()) throw corrupt("not a JSON array");
   for (const auto& item : arr) {
-    if (!item.is_array() || item.size() != 2) throw_internal("corrupt checkpoint key: " + text);
+    if (!item.is_array() || item.size() != 2 || !item[0].is_string() || !item[1].is_string()) throw corrupt("bad entry");
     auto kind = key_kind(item[0].get<std::string>());
     std::string s = item[1].get<std::string>();
     Value v;
+    bool ok = true;
+    auto take = [&](auto parsed, auto set) {
+      if (parsed) set(*parsed); else ok = false;
+    };
     switch (kind) {
       case Value::Kind::null: break;
       case Value::Kind::boolean: v.set_bool(s == "true"); break;
-      case Value::Kind::int64: v.set_int(*convert::parse_int(s)); break;
-      case Value::Kind::uint64: v.set_uint(*convert::parse_uint(s)); break;
-      case Value::Kind::float64: v.set_double(*convert::parse_double(s)); break;
-      case Value::Kind::date: v.set_date(*convert::parse_date(s)); break;
-      case Value::Kind::time: v.set_time(*convert::parse_time(s)); break;
-      case Value::Kind::timestamp: v.set_timestamp(*convert::parse_timestamp(s, false)); break;
-      case Value::Kind::timestamptz: v.set_timestamptz(*convert::parse_timestamp(s, true)); break;
-      case Value::Kind::bytes: v.set_bytes(*convert::hex_decode(s)); break;
+      case Value::Kind::int64: take(convert::parse_int(s), [&](auto x) { v.set_int(x); }); break;
+      case Value::Kind::uint64: take(convert::parse_uint(s), [&](auto x) { v.set_uint(x); }); break;
+      case Value::Kind::float64: take(convert::parse_double(s), [&](auto x) { v.set_double(x); }); break;
+      case Value::Kind::date: take(convert::parse_date(s), [&](auto x) { v.set_date(x); }); break;
+      case Value::Kind::time: take(convert::parse_time(s), [&](auto x) { v.set_time(x); }); break;
+      case Value::Kind::timestamp: take(convert::parse_timestamp(s, false), [&](auto x) { v.set_timestamp(x); }); break;
+      case Value::Kind::timestamptz: take(convert::parse_timestamp(s, true), [&](auto x) { v.set_timestamptz(x); }); break;
+      case Value::Kind::bytes: take(convert::hex_decode(s), [&](const auto& x) { v.set_bytes(x); }); break;
       default: v.set_string(kind, s); break;
     }
+    if (!ok) throw corrupt("bad value '" + s + "'");
     out.push_back(std::move(v));
   }
   return out;

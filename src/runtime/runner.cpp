@@ -178,6 +178,10 @@ RunResult Runner::run() {
     spdlog::error("{}", e.what());
     result.exit_code = exit_code_for(e.error_class());
     return result;
+  } catch (const std::exception& e) {
+    spdlog::error("internal error: {}", e.what());
+    result.exit_code = kExitFailed;
+    return result;
   }
 
   std::mt19937_64 rng(std::random_device{}());

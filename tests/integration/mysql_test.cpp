@@ -97,6 +97,15 @@ TEST(MySql, EveryTypeToPostgresAndBackIsExact) {
   EXPECT_EQ(pg_scalar(pg_url, "SELECT ts::text FROM mtypes WHERE id = 2"), "2038-01-19 03:14:07.999999+00");
   EXPECT_EQ(pg_scalar(pg_url, "SELECT t FROM mtypes WHERE id = 1"), my.scalar("SELECT t FROM types WHERE id = 1"));
   EXPECT_EQ(pg_scalar(pg_url, "SELECT count(*) FROM mtypes WHERE id = 3 AND num_nonnulls(b, i8, u64, dec, t, vbin, d, ts, j, u, e) = 0"), "1");
+  // verify compares the dialects' canonical forms: both steps are equal...
+  std::string out;
+  EXPECT_EQ(test::run_command(std::string(SLUICE_BINARY) + " verify " + dir.file("p.yaml"), &out), 0) << out;
+  EXPECT_NE(out.find("step to_pg:\n  source rows 3, target rows 3, 0 differences: equal"), std::string::npos) << out;
+  // ...until the target changes.
+  pg_scalar(pg_url, "UPDATE mtypes SET dec = dec - 0.0000000001 WHERE id = 2; DELETE FROM mtypes WHERE id = 3");
+  EXPECT_EQ(test::run_command(std::string(SLUICE_BINARY) + " verify " + dir.file("p.yaml"), &out), 1) << out;
+  EXPECT_NE(out.find("differs: (id=2) in dec"), std::string::npos) << out;
+  EXPECT_NE(out.find("missing in target: (id=3)"), std::string::npos) << out;
 }
 
 TEST(MySql, EveryTypeToSqliteAndBackIsExact) {

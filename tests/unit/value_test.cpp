@@ -127,3 +127,35 @@ TEST(Value, TypeNames) {
   EXPECT_FALSE(parse_type_name("decimal(2,5)"));
   EXPECT_FALSE(parse_type_name("bigint(5)"));
 }
+
+#include "runtime/verify.h"
+
+TEST(Verify, CanonicalComparisonAcrossDialects) {
+  using sluice::runtime::same_value;
+  Value a, b;
+  a.set_decimal("1.50");
+  b.set_decimal("1.5");
+  EXPECT_TRUE(same_value(a, b, std::nullopt));
+  b.set_int(2);
+  EXPECT_FALSE(same_value(a, b, std::nullopt));
+  a.set_bool(true);
+  b.set_int(1);
+  EXPECT_TRUE(same_value(a, b, std::nullopt)) << "tinyint(1) against boolean";
+  a.set_timestamptz(1000);
+  b.set_timestamp(1000);
+  EXPECT_TRUE(same_value(a, b, std::nullopt)) << "UTC instant stored as a naive datetime";
+  a.set_string(Value::Kind::json, "{\"a\": [1, 2]}");
+  b.set_string(Value::Kind::json, "{\"a\":[1,2]}");
+  EXPECT_TRUE(same_value(a, b, std::nullopt));
+  a.set_double(0.1);
+  b.set_double(0.1000001);
+  EXPECT_FALSE(same_value(a, b, std::nullopt));
+  EXPECT_TRUE(same_value(a, b, 1e-3));
+  a.set_text("x");
+  b.set_null();
+  EXPECT_FALSE(same_value(a, b, std::nullopt));
+  a.set_null();
+  EXPECT_TRUE(same_value(a, b, std::nullopt));
+  a.set_text("");
+  EXPECT_FALSE(same_value(a, b, std::nullopt)) << "empty string is not NULL";
+}

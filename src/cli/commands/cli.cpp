@@ -10,6 +10,7 @@
 #include "cli/commands/commands.h"
 #include "cli/commands/logging.h"
 #include "runtime/signals.h"
+#include "runtime/verify.h"
 #include "sluice/config.h"
 #include "sluice/registry.h"
 #include "sluice/runner.h"
@@ -26,6 +27,7 @@ const char* kUsage =
     "  run       run all steps (or --step NAME)\n"
     "  validate  parse and check the pipeline file; touches no database\n"
     "  plan      connect, introspect, print what run would do; writes nothing\n"
+    "  verify    compare source and target per step, print differing keys (exit 1 on any)\n"
     "  state     show saved checkpoints (--reset STEP | --reset-all to clear)\n"
     "\n"
     "sluice <command> --help for the options of a command; sluice --version\n";
@@ -68,7 +70,7 @@ int main(int argc, char** argv) {
         "report", po::value<std::string>(), "write the run report as JSON to FILE");
   } else if (command == "state") {
     opts.add_options()("reset", po::value<std::string>(), "clear the checkpoint of STEP")("reset-all", "clear every checkpoint of the pipeline");
-  } else if (command != "validate" && command != "plan") {
+  } else if (command != "validate" && command != "plan" && command != "verify") {
     std::cerr << "sluice: unknown command '" << command << "'\n" << kUsage;
     return kExitUsage;
   }
@@ -111,6 +113,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (command == "plan") return plan_command(*pipeline, drivers, std::cout);
+  if (command == "verify") return runtime::verify_pipeline(*pipeline, drivers, std::cout);
   if (command == "state") {
     std::string reset = vm.count("reset") ? vm["reset"].as<std::string>() : "";
     return state_command(*pipeline, drivers, reset, vm.count("reset-all") > 0, std::cout);
