@@ -5,6 +5,7 @@
 #include <functional>
 #include <limits>
 
+#include "runtime/prefetch.h"
 #include "runtime/rejects.h"
 #include "runtime/signals.h"
 #include "transforms/transforms.h"
@@ -124,26 +125,48 @@ void UnitRun::attempt(std::int64_t isolate_until) {
   progress.run_id = run_id_;
   if (resuming) { progress.last_key = cp->last_key; progress.rows = cp->rows; }
   std::size_t rows_in_fill = 0;  // rows the source gave, before transforms dropped any
-  auto read_next = [&]() -> bool {
+
+  // Runs on the reader thread: one batch from the source, its keys, the transforms.
+  std::int64_t rows_seen = progress.rows;
+  auto fill = [&](Fill& f) -> bool {
     check_stop();
-    if (!source->read(batch)) return false;
-    rows_in_fill = batch.size();
-    batch.number_rows();
-    row_keys.resize(batch.size());
-    for (std::size_t r = 0; r < batch.size(); ++r) {
-      row_keys[r].resize(key_idx.size());
-      for (std::size_t i = 0; i < key_idx.size(); ++i) row_keys[r][i] = batch[r][key_idx[i]];
+    if (!source->read(f.batch)) return false;
+    Batch& b = f.batch;
+    f.rows_in_fill = b.size();
+    b.number_rows();
+    f.keys.resize(b.size());
+    for (std::size_t r = 0; r < b.size(); ++r) {
+      f.keys[r].resize(key_idx.size());
+      for (std::size_t i = 0; i < key_idx.size(); ++i) f.keys[r][i] = b[r][key_idx[i]];
     }
-    if (!key_idx.empty()) progress.last_key = row_keys.back();
-    const std::int64_t before = progress.rows;
-    progress.rows += static_cast<std::int64_t>(batch.size());
+    const std::int64_t before = rows_seen;
+    rows_seen += static_cast<std::int64_t>(b.size());
     try {
-      for (auto& t : transforms) t->apply(batch);
+      for (auto& t : transforms) t->apply(b);
     } catch (const transforms::RowError& e) {
-      const std::size_t origin = batch.origin(e.row());
-      throw Error(ErrorClass::data, describe_key(req.order_by, key_idx.empty() ? std::vector<Value>{} : row_keys[origin],
+      const std::size_t origin = b.origin(e.row());
+      throw Error(ErrorClass::data, describe_key(req.order_by, key_idx.empty() ? std::vector<Value>{} : f.keys[origin],
                                                  before + static_cast<std::int64_t>(origin) + 1) + ": " + e.what());
     }
+    return true;
+  };
+  std::unique_ptr<Prefetch> prefetch;  // started on the first read, after the sink is ready
+  // Takes the next fill from the reader: its rows become `batch`, its keys `row_keys`
+  // (swapped, so buffers keep circulating instead of being copied).
+  auto read_next = [&]() -> bool {
+    check_stop();
+    if (!prefetch) prefetch = std::make_unique<Prefetch>(batch.capacity(), fill);
+    Fill& f = prefetch->next();
+    if (f.end) {
+      prefetch->release(f);
+      return false;
+    }
+    std::swap(batch, f.batch);
+    std::swap(row_keys, f.keys);
+    rows_in_fill = f.rows_in_fill;
+    prefetch->release(f);
+    if (!key_idx.empty()) progress.last_key = row_keys.back();
+    progress.rows += static_cast<std::int64_t>(rows_in_fill);
     return true;
   };
 
