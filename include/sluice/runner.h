@@ -16,6 +16,7 @@ struct RunOptions {
   std::vector<std::string> steps;  // empty: all steps, in file order
   bool dry_run = false;            // extract and transform, load nothing
   bool fresh = false;              // ignore saved checkpoints
+  bool progress = false;           // draw a live progress line on stderr
 };
 
 struct StepResult {

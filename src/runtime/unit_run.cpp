@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "runtime/prefetch.h"
+#include "runtime/progress.h"
 #include "runtime/rejects.h"
 #include "runtime/signals.h"
 #include "transforms/transforms.h"
@@ -117,6 +118,12 @@ void UnitRun::attempt(std::int64_t isolate_until) {
     ~CountChanges() { r.values_changed += s.values_changed(); }
   } count_changes{*source, result_};
 
+  std::optional<std::int64_t> estimate;
+  if (options_.progress && req.query.empty()) {
+    if (auto e = source_conn->estimate_rows(req.table)) estimate = *e;
+  }
+  Progress progress_line(options_.progress, unit_.state_key, estimate);
+
   Batch batch(static_cast<std::size_t>(settings.batch_size));
   // Key of every row of the current batch, taken before transforms may rename or drop
   // key columns: any row can become a checkpoint when rows are isolated.
@@ -167,6 +174,7 @@ void UnitRun::attempt(std::int64_t isolate_until) {
     prefetch->release(f);
     if (!key_idx.empty()) progress.last_key = row_keys.back();
     progress.rows += static_cast<std::int64_t>(rows_in_fill);
+    progress_line.update(progress.rows);
     return true;
   };
 

@@ -175,6 +175,10 @@ TEST(Cli, RunPrintsSummaryAndJsonLogs) {
                             "\"exit_code\": 0", "\"name\": \"one\"", "\"rows_read\": 1", "\"rows_written\"", "\"rows_rejected\": 0",
                             "\"retries\": 0", "\"values_changed\": 0", "\"seconds\"", "\"status\": \"ok\""})
     EXPECT_NE(report.find(field), std::string::npos) << field << " in " << report;
+  ASSERT_EQ(test::run_command(std::string(SLUICE_BINARY) + " run " + dir.file("p.yaml") + " --fresh --progress always", &out), 0) << out;
+  EXPECT_NE(out.find("one: 1 rows, "), std::string::npos) << out;
+  ASSERT_EQ(test::run_command(std::string(SLUICE_BINARY) + " run " + dir.file("p.yaml") + " --fresh", &out), 0) << out;
+  EXPECT_EQ(out.find("rows, "), std::string::npos) << "no progress line on a non-TTY by default: " << out;
   ASSERT_EQ(test::run_command(std::string(SLUICE_BINARY) + " run " + dir.file("p.yaml") + " --dry-run", &out), 0) << out;
   EXPECT_NE(out.find("dry-run"), std::string::npos) << out;
 }

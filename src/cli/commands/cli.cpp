@@ -9,6 +9,7 @@
 
 #include "cli/commands/commands.h"
 #include "cli/commands/logging.h"
+#include "runtime/progress.h"
 #include "runtime/signals.h"
 #include "runtime/verify.h"
 #include "sluice/config.h"
@@ -67,7 +68,8 @@ int main(int argc, char** argv) {
   if (command == "run") {
     opts.add_options()("step", po::value<std::vector<std::string>>()->composing(), "run only this step (repeatable)")(
         "dry-run", "extract and transform, load nothing")("fresh", "ignore saved checkpoints")(
-        "report", po::value<std::string>(), "write the run report as JSON to FILE");
+        "report", po::value<std::string>(), "write the run report as JSON to FILE")(
+        "progress", po::value<std::string>()->default_value("auto"), "auto | always | never (auto: only on a TTY)");
   } else if (command == "state") {
     opts.add_options()("reset", po::value<std::string>(), "clear the checkpoint of STEP")("reset-all", "clear every checkpoint of the pipeline");
   } else if (command != "validate" && command != "plan" && command != "verify") {
@@ -131,6 +133,12 @@ int main(int argc, char** argv) {
   }
   ro.dry_run = vm.count("dry-run") > 0;
   ro.fresh = vm.count("fresh") > 0;
+  const std::string progress = vm["progress"].as<std::string>();
+  if (progress != "auto" && progress != "always" && progress != "never") {
+    std::cerr << "sluice run: --progress must be auto, always or never\n";
+    return kExitUsage;
+  }
+  ro.progress = runtime::progress_wanted(progress);
   runtime::install_stop_handlers();
   Runner runner(*pipeline, drivers, ro);
   RunResult result = runner.run();
