@@ -17,6 +17,7 @@ struct RunOptions {
   bool dry_run = false;            // extract and transform, load nothing
   bool fresh = false;              // ignore saved checkpoints
   bool progress = false;           // draw a live progress line on stderr
+  int parallel = 1;                // steps run at once
 };
 
 struct StepResult {

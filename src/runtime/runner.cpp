@@ -5,7 +5,9 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <atomic>
 #include <map>
+#include <optional>
 #include <random>
 #include <set>
 #include <thread>
@@ -184,29 +186,29 @@ RunResult Runner::run() {
     return result;
   }
 
-  std::mt19937_64 rng(std::random_device{}());
-  bool wrote_data = false;
-  for (const auto& u : units) {
-    StepResult sr;
-    sr.name = u.state_key;
+  // Completed units of the run being continued are skipped; decided here, before any
+  // worker runs, because `targets` connections are not shared between threads.
+  std::vector<bool> skip(units.size(), false);
+  if (!options_.dry_run && !resume_run.empty()) {
+    for (std::size_t i = 0; i < units.size(); ++i) {
+      auto cp = targets[units[i].step->load.to]->read_checkpoint(pipeline_.name, units[i].state_key);
+      skip[i] = cp && cp->run_id == resume_run && cp->completed;
+    }
+  }
+
+  // One unit, with retries; returns its exit code (0 when it succeeded).
+  auto run_unit = [&](const Unit& u, StepResult& sr, std::mt19937_64& rng) -> int {
     const StepConfig& step = *u.step;
+    sr.name = u.state_key;
     sr.source = pipeline_.connections.at(step.extract.from).display() + " " +
                 (step.extract.query.empty() ? u.source_table.display() : "(query)");
     sr.target = pipeline_.connections.at(step.load.to).display() + " " + u.target_table.display();
-    if (!options_.dry_run && !resume_run.empty()) {
-      auto cp = targets[step.load.to]->read_checkpoint(pipeline_.name, u.state_key);
-      if (cp && cp->run_id == resume_run && cp->completed) {
-        sr.status = "skipped";
-        spdlog::info("step {}: already completed in run {}", u.state_key, resume_run);
-        result.steps.push_back(sr);
-        continue;
-      }
-    }
     auto started = Clock::now();
     spdlog::info("step {}: {} -> {}", u.state_key, sr.source, sr.target);
     const RetryPolicy& retry = step.load.settings.retry;
     std::unique_ptr<runtime::RejectFile> rejects;
     std::int64_t isolate_until = 0;
+    int code = kExitOk;
     for (int attempt = 1;;) {
       try {
         if (step.load.settings.on_error == OnError::reject && !rejects && !options_.dry_run)
@@ -232,28 +234,68 @@ RunResult Runner::run() {
         sr.status = e.error_class() == ErrorClass::interrupted ? "stopped" : "failed";
         sr.error = e.what();
         spdlog::error("step {}: {}", u.state_key, e.what());
-        result.exit_code = exit_code_for(e.error_class());
-        // Exit 2 promises that nothing was written: once a step has committed rows, a
-        // pipeline mistake found later (a column missing in a target) is a failed run.
-        if (result.exit_code == kExitUsage && (wrote_data || sr.commits > 0)) result.exit_code = kExitFailed;
+        code = exit_code_for(e.error_class());
         break;
       } catch (const std::exception& e) {
         sr.status = "failed";
         sr.error = e.what();
         spdlog::error("step {}: internal error: {}", u.state_key, e.what());
-        result.exit_code = kExitFailed;
+        code = kExitFailed;
         break;
       }
     }
     if (sr.rows_rejected > 0 && rejects)
       spdlog::warn("step {}: {} rejected rows written to {}", u.state_key, sr.rows_rejected, rejects->path());
     sr.seconds = std::chrono::duration<double>(Clock::now() - started).count();
-    wrote_data = wrote_data || sr.commits > 0;
     if (sr.status == "ok" || sr.status == "dry-run")
       spdlog::info("step {}: {} rows read, {} written in {:.2f}s", u.state_key, sr.rows_read, sr.rows_written, sr.seconds);
-    result.steps.push_back(sr);
-    if (result.exit_code != 0) break;
+    return code;
+  };
+
+  // Units of one step run in order (a whole-database step loads parents first); with
+  // --parallel N, up to N steps run at once. After a failure no further step starts.
+  std::vector<std::pair<std::size_t, std::size_t>> groups;  // [first, last) unit of each step
+  for (std::size_t i = 0; i < units.size(); ++i)
+    if (groups.empty() || units[groups.back().first].step != units[i].step) groups.push_back({i, i + 1});
+    else groups.back().second = i + 1;
+  std::vector<std::optional<StepResult>> results(units.size());
+  std::vector<int> codes(units.size(), kExitOk);
+  std::atomic<std::size_t> next_group{0};
+  std::atomic<bool> failed{false};
+  auto worker = [&] {
+    std::mt19937_64 rng(std::random_device{}());
+    for (std::size_t g; !failed && (g = next_group++) < groups.size();) {
+      for (std::size_t i = groups[g].first; i < groups[g].second && !failed; ++i) {
+        StepResult sr;
+        if (skip[i]) {
+          sr.name = units[i].state_key;
+          sr.status = "skipped";
+          spdlog::info("step {}: already completed in run {}", units[i].state_key, resume_run);
+        } else if ((codes[i] = run_unit(units[i], sr, rng)) != kExitOk) {
+          failed = true;
+        }
+        results[i] = std::move(sr);
+      }
+    }
+  };
+  const int threads = std::max(1, std::min<int>(options_.parallel, static_cast<int>(groups.size())));
+  if (threads == 1) {
+    worker();
+  } else {
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
+    for (auto& t : pool) t.join();
   }
+  bool wrote_data = false;
+  for (std::size_t i = 0; i < units.size(); ++i) {
+    if (!results[i]) continue;
+    wrote_data = wrote_data || results[i]->commits > 0;
+    result.steps.push_back(std::move(*results[i]));
+    if (codes[i] != kExitOk && result.exit_code == kExitOk) result.exit_code = codes[i];
+  }
+  // Exit 2 promises that nothing was written: once a step has committed rows, a
+  // pipeline mistake found later (a column missing in a target) is a failed run.
+  if (result.exit_code == kExitUsage && wrote_data) result.exit_code = kExitFailed;
   return result;
 }
 

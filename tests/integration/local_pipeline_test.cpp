@@ -302,3 +302,32 @@ TEST(LocalPipeline, IncrementalUpsertLoadsOnlyRowsPastTheHighWaterMark) {
   EXPECT_EQ(dst.scalar("SELECT group_concat(id || status, ' ') FROM (SELECT * FROM orders ORDER BY id)"), "1paid 2new 3new 4new");
   EXPECT_EQ(dst.scalar("SELECT last_key FROM sluice_state WHERE step = 'orders'"), "[[\"timestamp\",\"2024-01-02 09:30:00\"],[\"int\",\"4\"]]");
 }
+
+TEST(LocalPipeline, ParallelStepsKeepFileOrderInTheSummary) {
+  test::TempDir dir;
+  std::string yaml = "version: 1\nname: par\nconnections:\n  src: {url: sqlite:src.db}\n  a: {url: sqlite:a.db}\n  b: {url: sqlite:b.db}\nsteps:\n";
+  {
+    Db src(dir.file("src.db"));
+    for (int t = 0; t < 4; ++t) {
+      std::string name = "t" + std::to_string(t);
+      src.exec("CREATE TABLE " + name + " (id INTEGER PRIMARY KEY, v TEXT)");
+      src.exec("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) INSERT INTO " + name +
+               " SELECT i, 'v' || i FROM n");
+      yaml += "  - {name: s" + std::to_string(t) + ", extract: {from: src, table: " + name + "}, load: {to: " +
+              (t % 2 ? "b" : "a") + ", table: " + name + ", batch_size: 500, commit_every: 2}}\n";
+    }
+  }
+  test::write_file(dir.file("p.yaml"), yaml);
+  RunOptions o;
+  o.parallel = 3;
+  auto r = run_pipeline(dir.file("p.yaml"), o);
+  ASSERT_EQ(r.exit_code, 0) << (r.steps.empty() ? "" : r.steps[0].error);
+  ASSERT_EQ(r.steps.size(), 4u);
+  for (int t = 0; t < 4; ++t) {
+    EXPECT_EQ(r.steps[t].name, "s" + std::to_string(t));
+    EXPECT_EQ(r.steps[t].rows_written, 20000);
+  }
+  Db a(dir.file("a.db")), b(dir.file("b.db"));
+  EXPECT_EQ(a.scalar("SELECT (SELECT count(*) FROM t0) + (SELECT count(*) FROM t2)"), "40000");
+  EXPECT_EQ(b.scalar("SELECT (SELECT count(*) FROM t1) + (SELECT count(*) FROM t3)"), "40000");
+}

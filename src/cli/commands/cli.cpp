@@ -69,7 +69,8 @@ int main(int argc, char** argv) {
     opts.add_options()("step", po::value<std::vector<std::string>>()->composing(), "run only this step (repeatable)")(
         "dry-run", "extract and transform, load nothing")("fresh", "ignore saved checkpoints")(
         "report", po::value<std::string>(), "write the run report as JSON to FILE")(
-        "progress", po::value<std::string>()->default_value("auto"), "auto | always | never (auto: only on a TTY)");
+        "progress", po::value<std::string>()->default_value("auto"), "auto | always | never (auto: only on a TTY)")(
+        "parallel", po::value<int>()->default_value(1), "run up to N steps at once");
   } else if (command == "state") {
     opts.add_options()("reset", po::value<std::string>(), "clear the checkpoint of STEP")("reset-all", "clear every checkpoint of the pipeline");
   } else if (command != "validate" && command != "plan" && command != "verify") {
@@ -138,7 +139,13 @@ int main(int argc, char** argv) {
     std::cerr << "sluice run: --progress must be auto, always or never\n";
     return kExitUsage;
   }
-  ro.progress = runtime::progress_wanted(progress);
+  ro.parallel = vm["parallel"].as<int>();
+  if (ro.parallel < 1 || ro.parallel > 64) {
+    std::cerr << "sluice run: --parallel must be between 1 and 64\n";
+    return kExitUsage;
+  }
+  // Several live progress lines would overwrite each other on one terminal line.
+  ro.progress = runtime::progress_wanted(progress) && ro.parallel == 1;
   runtime::install_stop_handlers();
   Runner runner(*pipeline, drivers, ro);
   RunResult result = runner.run();
