@@ -18,6 +18,8 @@ struct RunOptions {
   bool fresh = false;              // ignore saved checkpoints
   bool progress = false;           // draw a live progress line on stderr
   int parallel = 1;                // steps run at once
+  int shard_index = 0;             // --shard K/N: this process's share of the work
+  int shard_count = 1;
 };
 
 struct StepResult {

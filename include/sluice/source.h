@@ -19,6 +19,10 @@ struct ExtractRequest {
   std::vector<Value> resume_after;
   // For sources with no key (CSV files): rows already committed, skipped on resume.
   std::int64_t skip_rows = 0;
+  // A shard of the table: rows whose integer column shard_column k has k mod
+  // shard_count = shard_index. shard_count 0: all rows.
+  std::string shard_column;
+  int shard_index = 0, shard_count = 0;
 };
 
 // Streams rows of one extract. Memory stays flat however large the table.

@@ -46,6 +46,12 @@ Select keyed_select(const ExtractRequest& req, char q, const std::vector<std::st
   s.sql = "SELECT " + list + " FROM " + from;
   std::vector<std::string> conds;
   if (!req.where.empty()) conds.push_back("(" + req.where + ")");
+  if (req.shard_count > 1) {
+    // Deterministic whatever the table holds (growing tables included); the double
+    // modulo keeps negative keys in range on every dialect.
+    std::string n = std::to_string(req.shard_count);
+    conds.push_back("((" + quote(req.shard_column, q) + " % " + n + " + " + n + ") % " + n + " = " + std::to_string(req.shard_index) + ")");
+  }
   if (!req.resume_after.empty()) {
     std::size_t next = 0;
     std::vector<std::size_t> idx;

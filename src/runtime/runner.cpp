@@ -135,14 +135,36 @@ RunResult Runner::run() {
   try {
     for (const auto* s : steps) {
       auto source = drivers_.connect(pipeline_.connections.at(s->extract.from));
-      for (auto& u : expand(*s, *source)) units.push_back(std::move(u));
+      auto step_units = expand(*s, *source);
+      if (options_.shard_count > 1) {
+        if (s->extract.tables) {
+          // Whole tables are dealt out: table j of the step goes to shard j mod N.
+          std::vector<Unit> mine;
+          for (std::size_t j = 0; j < step_units.size(); ++j)
+            if (static_cast<int>(j % options_.shard_count) == options_.shard_index) mine.push_back(step_units[j]);
+          step_units = std::move(mine);
+        } else {
+          if (s->load.mode == LoadMode::truncate || s->load.mode == LoadMode::replace || s->load.create == CreateMode::always)
+            throw Error(ErrorClass::config, "step " + s->name + ": --shard splits its table between runs; use mode append or upsert "
+                                            "and create: if_missing or never (truncate, replace and create: always would undo the other shards' rows)");
+          for (auto& u : step_units) {
+            u.shard_index = options_.shard_index;
+            u.shard_count = options_.shard_count;
+            u.state_key += "@" + std::to_string(options_.shard_index) + "/" + std::to_string(options_.shard_count);
+          }
+        }
+      }
+      for (auto& u : step_units) units.push_back(std::move(u));
       if (!options_.dry_run && !targets.count(s->load.to))
         targets[s->load.to] = drivers_.connect(pipeline_.connections.at(s->load.to));
     }
     // One run of a pipeline at a time, in every target it writes to (taken in name
-    // order, so two runs cannot each hold half).
+    // order, so two runs cannot each hold half). Shards of one pipeline run side by side.
+    const std::string lock_name = options_.shard_count > 1 ? pipeline_.name + "#shard" + std::to_string(options_.shard_index) + "/" +
+                                                                 std::to_string(options_.shard_count)
+                                                           : pipeline_.name;
     if (!options_.dry_run)
-      for (auto& [name, conn] : targets) locks.push_back(conn->lock_run(pipeline_.name, holder_description(result.run_id)));
+      for (auto& [name, conn] : targets) locks.push_back(conn->lock_run(lock_name, holder_description(result.run_id)));
     if (!options_.dry_run && !options_.fresh) {
       for (const auto& u : units) {
         auto cp = targets[u.step->load.to]->read_checkpoint(pipeline_.name, u.state_key);

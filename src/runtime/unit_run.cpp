@@ -90,10 +90,39 @@ void UnitRun::attempt(std::int64_t isolate_until) {
   }
   const bool positional = source_conn->resumes_by_position();
   const bool keyed = !req.order_by.empty() && !positional;
+  bool skip_shard = false;
+  if (unit_.shard_count > 1) {
+    // Split on the first key column when it is an integer; otherwise shard 0 loads the
+    // whole table and the other shards nothing (still exactly one run's work).
+    std::optional<TypeInfo> first_key;
+    if (keyed && req.query.empty())
+      if (auto d = source_conn->describe(req.table))
+        if (auto i = d->index_of(req.order_by[0])) first_key = d->columns[*i].type;
+    const bool integer = first_key && (first_key->id == TypeId::int8 || first_key->id == TypeId::int16 ||
+                                       first_key->id == TypeId::int32 || first_key->id == TypeId::int64);
+    if (integer) {
+      req.shard_column = req.order_by[0];
+      req.shard_index = unit_.shard_index;
+      req.shard_count = unit_.shard_count;
+    } else {
+      skip_shard = unit_.shard_index != 0;
+      spdlog::warn("step {}: cannot split {} by key (needs an integer first key column): shard 0 loads it whole",
+                   unit_.state_key, req.table.display());
+    }
+  }
   if (resuming) {
     if (keyed) req.resume_after = cp->last_key;
     else req.skip_rows = cp->rows;
     spdlog::info("step {}: resuming after {} committed rows", unit_.state_key, cp->rows);
+  }
+  if (skip_shard) {
+    if (target_conn) {
+      Checkpoint done;
+      done.run_id = run_id_;
+      done.completed = true;
+      target_conn->write_checkpoint(pipeline_.name, unit_.state_key, done);
+    }
+    return;
   }
   auto source = source_conn->open_source(req);
   Schema schema = source->schema();

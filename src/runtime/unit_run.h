@@ -19,7 +19,10 @@ struct Unit {
   const StepConfig* step;
   TableRef source_table;
   TableRef target_table;
-  std::string state_key;  // step, or step/table
+  std::string state_key;  // step, or step/table (with @K/N when a shard loads part of a table)
+  // --shard K/N on a single-table step: this run loads the rows whose integer key
+  // k satisfies k mod N = K. shard_count 0: the whole table.
+  int shard_index = 0, shard_count = 0;
 };
 
 // Thrown (internally) when on_error: reject met a refused row: the attempt is redone

@@ -331,3 +331,35 @@ TEST(LocalPipeline, ParallelStepsKeepFileOrderInTheSummary) {
   EXPECT_EQ(a.scalar("SELECT (SELECT count(*) FROM t0) + (SELECT count(*) FROM t2)"), "40000");
   EXPECT_EQ(b.scalar("SELECT (SELECT count(*) FROM t1) + (SELECT count(*) FROM t3)"), "40000");
 }
+
+TEST(LocalPipeline, ShardsTogetherDoExactlyOneRunsWork) {
+  test::TempDir dir;
+  {
+    Db src(dir.file("src.db"));
+    src.exec("CREATE TABLE big (id INTEGER PRIMARY KEY, v TEXT)");
+    src.exec("WITH RECURSIVE n(i) AS (SELECT -50 UNION ALL SELECT i + 1 FROM n WHERE i < 9999) INSERT INTO big SELECT i, 'v' || i FROM n");
+    for (const char* t : {"a", "b", "c", "d", "e"}) src.exec(std::string("CREATE TABLE ") + t + " (id INTEGER PRIMARY KEY); INSERT INTO " + t + " VALUES (1), (2)");
+  }
+  test::write_file(dir.file("p.yaml"), "version: 1\nname: sharded\nconnections:\n  src: {url: sqlite:src.db}\n  dst: {url: sqlite:dst.db}\n"
+                                       "steps:\n  - {name: big, extract: {from: src, table: big}, load: {to: dst, table: big, batch_size: 300}}\n"
+                                       "  - {name: small, extract: {from: src, tables: {include: [\"?\"]}}, load: {to: dst}}\n");
+  std::int64_t big_rows = 0, small_tables = 0;
+  for (int k = 0; k < 3; ++k) {
+    RunOptions o;
+    o.shard_index = k;
+    o.shard_count = 3;
+    auto r = run_pipeline(dir.file("p.yaml"), o);
+    ASSERT_EQ(r.exit_code, 0) << (r.steps.empty() ? "" : r.steps.back().error);
+    for (const auto& s : r.steps) {
+      if (s.name.rfind("big@", 0) == 0) big_rows += s.rows_written;
+      else ++small_tables;
+    }
+  }
+  EXPECT_EQ(big_rows, 10050);
+  EXPECT_EQ(small_tables, 5) << "each table dealt to exactly one shard";
+  Db dst(dir.file("dst.db"));
+  EXPECT_EQ(dst.scalar("SELECT count(*) || ':' || count(DISTINCT id) || ':' || min(id) || ':' || max(id) FROM big"), "10050:10050:-50:9999");
+  EXPECT_EQ(dst.scalar("SELECT (SELECT count(*) FROM a) + (SELECT count(*) FROM b) + (SELECT count(*) FROM c) + (SELECT count(*) FROM d) + (SELECT count(*) FROM e)"), "10");
+  std::string out;
+  EXPECT_EQ(test::run_command(std::string(SLUICE_BINARY) + " run " + dir.file("p.yaml") + " --shard 3/3", &out), 2) << out;
+}

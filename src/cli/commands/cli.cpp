@@ -70,7 +70,8 @@ int main(int argc, char** argv) {
         "dry-run", "extract and transform, load nothing")("fresh", "ignore saved checkpoints")(
         "report", po::value<std::string>(), "write the run report as JSON to FILE")(
         "progress", po::value<std::string>()->default_value("auto"), "auto | always | never (auto: only on a TTY)")(
-        "parallel", po::value<int>()->default_value(1), "run up to N steps at once");
+        "parallel", po::value<int>()->default_value(1), "run up to N steps at once")(
+        "shard", po::value<std::string>(), "K/N: do shard K (0-based) of N; N runs with K = 0..N-1 do one run's work");
   } else if (command == "state") {
     opts.add_options()("reset", po::value<std::string>(), "clear the checkpoint of STEP")("reset-all", "clear every checkpoint of the pipeline");
   } else if (command != "validate" && command != "plan" && command != "verify") {
@@ -143,6 +144,18 @@ int main(int argc, char** argv) {
   if (ro.parallel < 1 || ro.parallel > 64) {
     std::cerr << "sluice run: --parallel must be between 1 and 64\n";
     return kExitUsage;
+  }
+  if (vm.count("shard")) {
+    const std::string spec = vm["shard"].as<std::string>();
+    auto slash = spec.find('/');
+    auto k = slash == std::string::npos ? std::nullopt : convert::parse_int(spec.substr(0, slash));
+    auto n = slash == std::string::npos ? std::nullopt : convert::parse_int(spec.substr(slash + 1));
+    if (!k || !n || *n < 1 || *n > 10000 || *k < 0 || *k >= *n) {
+      std::cerr << "sluice run: --shard must be K/N with 0 <= K < N (for example 0/4), got '" << spec << "'\n";
+      return kExitUsage;
+    }
+    ro.shard_index = static_cast<int>(*k);
+    ro.shard_count = static_cast<int>(*n);
   }
   // Several live progress lines would overwrite each other on one terminal line.
   ro.progress = runtime::progress_wanted(progress) && ro.parallel == 1;
