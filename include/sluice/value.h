@@ -139,6 +139,13 @@ std::optional<double> parse_double(std::string_view s);
 std::optional<bool> parse_bool(std::string_view s);
 void format_double(double v, std::string& out);
 bool valid_utf8(std::string_view s);
+// Valid UTF-8 without NUL bytes: text every target can store.
+inline bool clean_text(std::string_view s) { return s.find('\0') == std::string_view::npos && valid_utf8(s); }
+// Repairs text that is not clean: invalid sequences and NUL bytes become U+FFFD
+// (replace) or are removed (strip).
+std::string repair_text(std::string_view s, bool replace);
+// Decodes `in` from a single-byte encoding (latin1 | cp1252) into UTF-8; utf8 copies.
+void to_utf8(std::string_view in, const std::string& encoding, std::string& out);
 std::string hex_encode(std::string_view bytes);
 std::optional<std::string> hex_decode(std::string_view hex);
 

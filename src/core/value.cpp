@@ -365,6 +365,45 @@ bool valid_utf8(std::string_view s) {
   return true;
 }
 
+std::string repair_text(std::string_view s, bool replace) {
+  static const char kReplacement[] = "\xEF\xBF\xBD";
+  std::string out;
+  out.reserve(s.size());
+  std::size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    std::size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+    if (c != 0 && len > 0 && i + len <= s.size() && valid_utf8(s.substr(i, len))) {
+      out.append(s.data() + i, len);
+      i += len;
+    } else {
+      if (replace) out += kReplacement;
+      ++i;
+    }
+  }
+  return out;
+}
+
+void to_utf8(std::string_view in, const std::string& encoding, std::string& out) {
+  // Windows-1252's 0x80-0x9F block (0 where undefined: kept as the C1 control).
+  static const char16_t kCp1252[32] = {0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+                                       0x2039, 0x0152, 0, 0x017D, 0, 0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+                                       0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178};
+  out.clear();
+  if (encoding == "utf8") { out.assign(in.data(), in.size()); return; }
+  for (unsigned char c : in) {
+    unsigned cp = c;
+    if (encoding == "cp1252" && c >= 0x80 && c < 0xA0 && kCp1252[c - 0x80]) cp = kCp1252[c - 0x80];
+    if (cp < 0x80) out += static_cast<char>(cp);
+    else if (cp < 0x800) { out += static_cast<char>(0xC0 | (cp >> 6)); out += static_cast<char>(0x80 | (cp & 0x3F)); }
+    else {
+      out += static_cast<char>(0xE0 | (cp >> 12));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+  }
+}
+
 std::string hex_encode(std::string_view bytes) {
   static const char* kHex = "0123456789abcdef";
   std::string out;

@@ -343,13 +343,13 @@ std::string format_report(const Pipeline& pipeline, const RunResult& r) {
 }
 
 std::string format_summary(const RunResult& r) {
-  std::vector<std::vector<std::string>> rows = {{"step", "status", "read", "written", "rejected", "retries", "seconds", "rows/s"}};
+  std::vector<std::vector<std::string>> rows = {{"step", "status", "read", "written", "rejected", "changed", "retries", "seconds", "rows/s"}};
   for (const auto& s : r.steps) {
     char secs[32], rate[32];
     std::snprintf(secs, sizeof secs, "%.2f", s.seconds);
     std::snprintf(rate, sizeof rate, "%.0f", s.seconds > 0 ? static_cast<double>(s.rows_written ? s.rows_written : s.rows_read) / s.seconds : 0.0);
     rows.push_back({s.name, s.status, std::to_string(s.rows_read), std::to_string(s.rows_written),
-                    std::to_string(s.rows_rejected), std::to_string(s.retries), secs, rate});
+                    std::to_string(s.rows_rejected), std::to_string(s.values_changed), std::to_string(s.retries), secs, rate});
   }
   std::vector<std::size_t> width(rows[0].size(), 0);
   for (const auto& row : rows)

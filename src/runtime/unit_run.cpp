@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <functional>
 #include <limits>
 
@@ -162,6 +163,13 @@ void UnitRun::attempt(std::int64_t isolate_until) {
   if (resuming) { progress.last_key = cp->last_key; progress.rows = cp->rows; }
   std::size_t rows_in_fill = 0;  // rows the source gave, before transforms dropped any
 
+  // Text values repaired per on_invalid_text (counted by the reader thread).
+  std::atomic<std::int64_t> repaired{0};
+  struct CountRepaired {
+    std::atomic<std::int64_t>& n;
+    StepResult& r;
+    ~CountRepaired() { r.values_changed += n.load(); }
+  } count_repaired{repaired, result_};
   // Runs on the reader thread: one batch from the source, its keys, the transforms.
   std::int64_t rows_seen = progress.rows;
   auto fill = [&](Fill& f) -> bool {
@@ -177,6 +185,15 @@ void UnitRun::attempt(std::int64_t isolate_until) {
     }
     const std::int64_t before = rows_seen;
     rows_seen += static_cast<std::int64_t>(b.size());
+    if (settings.on_invalid_text != OnInvalidText::reject) {
+      const bool replace = settings.on_invalid_text == OnInvalidText::replace;
+      for (std::size_t r = 0; r < b.size(); ++r)
+        for (auto& v : b[r])
+          if ((v.kind() == Value::Kind::text || v.kind() == Value::Kind::json) && !convert::clean_text(v.str())) {
+            v.set_string(v.kind(), convert::repair_text(v.str(), replace));
+            ++repaired;
+          }
+    }
     try {
       for (auto& t : transforms) t->apply(b);
     } catch (const transforms::RowError& e) {

@@ -363,3 +363,33 @@ TEST(LocalPipeline, ShardsTogetherDoExactlyOneRunsWork) {
   std::string out;
   EXPECT_EQ(test::run_command(std::string(SLUICE_BINARY) + " run " + dir.file("p.yaml") + " --shard 3/3", &out), 2) << out;
 }
+
+TEST(LocalPipeline, InvalidTextIsRefusedReplacedOrStripped) {
+  test::TempDir dir;
+  std::string bad = "id,t\n1,ok\n2,bad \xC3\x28 utf8\n3,nul ";
+  bad += '\0';
+  bad += " byte\n";
+  test::write_file(dir.file("in/t.csv"), bad);
+  auto pipeline = [&](const std::string& policy) {
+    test::write_file(dir.file("p.yaml"), "version: 1\nname: txt-" + policy + "\nconnections:\n  in: {url: csv://./in}\n  db: {url: sqlite:" +
+                                             policy + ".db}\nsteps:\n  - {name: t, extract: {from: in, table: t}, "
+                                             "load: {to: db, table: t, on_invalid_text: " + policy + "}}\n");
+    return run_pipeline(dir.file("p.yaml"));
+  };
+  auto rejected = pipeline("reject");
+  EXPECT_EQ(rejected.exit_code, 1);
+  ASSERT_FALSE(rejected.steps.empty());
+  EXPECT_NE(rejected.steps[0].error.find("row 2 of the source was refused: column t: text is not valid UTF-8"), std::string::npos)
+      << rejected.steps[0].error;
+  auto replaced = pipeline("replace");
+  ASSERT_EQ(replaced.exit_code, 0) << replaced.steps[0].error;
+  EXPECT_EQ(replaced.steps[0].values_changed, 2);
+  Db r(dir.file("replace.db"));
+  EXPECT_EQ(r.scalar("SELECT t FROM t WHERE id = '2'"), "bad \xEF\xBF\xBD( utf8");
+  EXPECT_EQ(r.scalar("SELECT t FROM t WHERE id = '3'"), "nul \xEF\xBF\xBD byte");
+  auto stripped = pipeline("strip");
+  ASSERT_EQ(stripped.exit_code, 0) << stripped.steps[0].error;
+  Db s(dir.file("strip.db"));
+  EXPECT_EQ(s.scalar("SELECT t FROM t WHERE id = '2'"), "bad ( utf8");
+  EXPECT_EQ(s.scalar("SELECT t FROM t WHERE id = '3'"), "nul  byte");
+}

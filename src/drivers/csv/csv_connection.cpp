@@ -178,7 +178,13 @@ class CsvSink final : public Sink {
 
   void write(const Batch& batch) override {
     buf_.clear();
-    for (std::size_t r = 0; r < batch.size(); ++r) format_record(batch[r], dialect_, buf_);
+    for (std::size_t r = 0; r < batch.size(); ++r) {
+      for (std::size_t c = 0; c < batch[r].size(); ++c)
+        if (batch[r][c].kind() == Value::Kind::text && !convert::clean_text(batch[r][c].str()))
+          throw Error(ErrorClass::data, "column " + req_.schema.columns[c].name +
+                                            ": text is not valid UTF-8 or holds a NUL byte (see on_invalid_text)", "22021");
+      format_record(batch[r], dialect_, buf_);
+    }
     if (std::fwrite(buf_.data(), 1, buf_.size(), out_) != buf_.size()) io_error("writing " + path_);
   }
 

@@ -6,23 +6,6 @@
 #include "sluice/status.h"
 
 namespace sluice::csv {
-namespace {
-
-// Windows-1252's 0x80-0x9F block (0 where undefined).
-const char16_t kCp1252[32] = {0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
-                              0x2039, 0x0152, 0, 0x017D, 0, 0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
-                              0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178};
-
-void append_utf8(std::string& out, unsigned cp) {
-  if (cp < 0x80) out += static_cast<char>(cp);
-  else if (cp < 0x800) { out += static_cast<char>(0xC0 | (cp >> 6)); out += static_cast<char>(0x80 | (cp & 0x3F)); }
-  else {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-}  // namespace
 
 Reader::Reader(const std::string& path, Dialect dialect) : path_(path), dialect_(std::move(dialect)), buf_(1 << 16) {
   file_ = std::fopen(path.c_str(), "rb");
@@ -53,19 +36,9 @@ void Reader::finish_field(Row& fields, std::size_t& n, bool quoted) {
   Value& v = fields[n++];
   bool is_null = !quoted && (dialect_.null_marker ? field_ == *dialect_.null_marker : field_.empty());
   if (is_null) { v.set_null(); return; }
-  if (dialect_.encoding == "utf8") {
-    if (!convert::valid_utf8(field_))
-      throw Error(ErrorClass::data, path_ + ":" + std::to_string(record_line_) + ": field " + std::to_string(n) +
-                                        " is not valid UTF-8 (set encoding: latin1 or cp1252 on the connection if the file is not UTF-8)");
-    v.set_text(field_);
-    return;
-  }
-  std::string& out = v.string_buffer(Value::Kind::text);
-  for (unsigned char c : field_) {
-    unsigned cp = c;
-    if (dialect_.encoding == "cp1252" && c >= 0x80 && c < 0xA0) cp = kCp1252[c - 0x80] ? kCp1252[c - 0x80] : c;
-    append_utf8(out, cp);
-  }
+  // Invalid UTF-8 is passed on as read: the step's on_invalid_text decides (reject,
+  // replace or strip), and a target refuses what it cannot hold.
+  convert::to_utf8(field_, dialect_.encoding, v.string_buffer(Value::Kind::text));
 }
 
 bool Reader::next(Row& fields) {

@@ -20,7 +20,8 @@ const std::string& placeholder(std::size_t) {
 
 class SqliteSource final : public Source {
  public:
-  SqliteSource(Db& db, const ExtractRequest& req, Schema schema) : schema_(std::move(schema)), req_(req) {
+  SqliteSource(Db& db, const ExtractRequest& req, Schema schema, std::string encoding)
+      : schema_(std::move(schema)), req_(req), encoding_(std::move(encoding)) {
     // A read transaction gives the whole extract one consistent snapshot.
     db.exec("BEGIN");
     auto sel = sql::keyed_select(req_, '"', schema_.names(), &placeholder);
@@ -42,8 +43,14 @@ class SqliteSource final : public Source {
     while (!batch.full() && !done_) {
       if (!stmt_->step()) { done_ = true; break; }
       Row& row = batch.append_row(width);
-      for (std::size_t c = 0; c < width; ++c)
+      for (std::size_t c = 0; c < width; ++c) {
         read_value(stmt_->get(), static_cast<int>(c), schema_.columns[c].type, schema_.columns[c].name, row[c]);
+        // SQLite stores text as given: a file written in latin1 or cp1252 says so on its connection.
+        if (encoding_ != "utf8" && row[c].kind() == Value::Kind::text) {
+          convert::to_utf8(row[c].str(), encoding_, scratch_);
+          row[c].set_text(scratch_);
+        }
+      }
     }
     return !batch.empty();
   }
@@ -51,6 +58,7 @@ class SqliteSource final : public Source {
  private:
   Schema schema_;
   ExtractRequest req_;
+  std::string encoding_, scratch_;
   Db* db_ = nullptr;
   std::unique_ptr<Stmt> stmt_;
   bool done_ = false;
@@ -88,6 +96,10 @@ class SqliteSink final : public Sink {
       const Row& row = batch[r];
       for (std::size_t c = 0; c < row.size(); ++c) {
         const Value& v = convert::for_target(row[c], types_[c], req_.schema.columns[c].name, coerced_);
+        // SQLite would store any bytes; refuse what other databases could not hold.
+        if (v.kind() == Value::Kind::text && !convert::clean_text(v.str()))
+          throw Error(ErrorClass::data, "column " + req_.schema.columns[c].name +
+                                            ": text is not valid UTF-8 or holds a NUL byte (see on_invalid_text)", "22021");
         // A converted value is bound as a copy: coerced_ is reused for the next column.
         if (&v == &coerced_) bind_transient(st, static_cast<int>(c + 1), v);
         else bind_value(st, static_cast<int>(c + 1), v, scratch_);
@@ -219,7 +231,7 @@ class SqliteConnection final : public Connection {
       if (!full) throw Error(ErrorClass::config, "source table " + req.table.display() + " does not exist in " + cfg_.display());
       schema = sql::project(*full, req.columns, req.table);
     }
-    return std::make_unique<SqliteSource>(db_, req, std::move(schema));
+    return std::make_unique<SqliteSource>(db_, req, std::move(schema), cfg_.encoding);
   }
 
   std::unique_ptr<Sink> open_sink(const LoadRequest& req) override {
