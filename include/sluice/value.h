@@ -151,7 +151,7 @@ std::optional<std::string> hex_decode(std::string_view hex);
 
 // Converts `in` to the representation of `target`, exactly or not at all
 // (throws a data error naming what did not fit). Used by cast and by sinks
-// whose column type differs from the value's kind.
+// whose column type differs from the value's kind. `out` may be `in`.
 void coerce(const Value& in, const TypeInfo& target, Value& out);
 // True when a value of kind `k` is already in the representation sinks expect for
 // `t` (so the hot path can skip coerce()).

@@ -196,6 +196,11 @@ void to_integer(const Value& in, const TypeInfo& t, Value& out) {
 }  // namespace
 
 void coerce(const Value& in, const TypeInfo& t, Value& out) {
+  if (&in == &out) {  // string kinds build the result in out's buffer: never alias
+    Value copy = in;
+    coerce(copy, t, out);
+    return;
+  }
   if (in.is_null()) { out.set_null(); return; }
   using K = Value::Kind;
   switch (t.id) {
@@ -235,7 +240,7 @@ void coerce(const Value& in, const TypeInfo& t, Value& out) {
     case TypeId::char_: case TypeId::varchar: case TypeId::text: case TypeId::enum_: {
       if (in.kind() == K::bytes && !valid_utf8(in.str())) no_fit(in, t, "bytes are not valid UTF-8");
       std::string& buf = out.string_buffer(K::text);
-      if (&out == &in) buf = in.to_text(); else in.append_text(buf);
+      in.append_text(buf);
       if (t.length > 0 && t.id != TypeId::enum_ && utf8_length(buf) > static_cast<std::size_t>(t.length))
         no_fit(in, t, "longer than the column");
       if (t.id == TypeId::enum_ && !t.enum_values.empty() &&
@@ -246,7 +251,7 @@ void coerce(const Value& in, const TypeInfo& t, Value& out) {
     case TypeId::bytes:
       if (in.kind() == K::bytes || in.kind() == K::text) {
         if (t.length > 0 && in.str().size() > static_cast<std::size_t>(t.length)) no_fit(in, t, "longer than the column");
-        if (&out != &in) out.set_bytes(in.str()); else out.string_buffer(K::bytes), out.set_bytes(in.str());
+        out.set_bytes(in.str());
         return;
       }
       no_fit(in, t);
@@ -273,10 +278,10 @@ void coerce(const Value& in, const TypeInfo& t, Value& out) {
       if (in.kind() == K::text) if (auto v = parse_timestamp(in.str(), true)) { out.set_timestamptz(*v); return; }
       no_fit(in, t);
     case TypeId::json:
-      if (in.kind() == K::json) { if (&out != &in) out.set_string(K::json, in.str()); return; }
+      if (in.kind() == K::json) { out.set_string(K::json, in.str()); return; }
       if (in.kind() == K::text) {
         if (!nlohmann::json::accept(in.str())) no_fit(in, t, "not valid JSON");
-        if (&out != &in) out.set_string(K::json, in.str()); else out.set_string(K::json, std::string(in.str()));
+        out.set_string(K::json, in.str());
         return;
       }
       no_fit(in, t);

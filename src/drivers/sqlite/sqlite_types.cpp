@@ -57,7 +57,8 @@ TypeInfo type_from_declared(const std::string& declared) {
   } else if (has(d, "BLOB") || has(d, "BINARY") || has(d, "BYTEA")) {
     t.id = TypeId::bytes;
   } else if (has(d, "REAL") || has(d, "DOUB") || has(d, "FLOA")) {
-    t.id = has(d, "FLOAT") && !has(d, "8") ? TypeId::float64 : TypeId::float64;
+    // SQLite stores every floating point value as a double, whatever the declaration.
+    t.id = TypeId::float64;
   } else {
     // No declared type (expressions, or "ANY"): values keep their storage class.
     t.id = TypeId::text;
