@@ -393,3 +393,20 @@ TEST(LocalPipeline, InvalidTextIsRefusedReplacedOrStripped) {
   EXPECT_EQ(s.scalar("SELECT t FROM t WHERE id = '2'"), "bad ( utf8");
   EXPECT_EQ(s.scalar("SELECT t FROM t WHERE id = '3'"), "nul  byte");
 }
+
+TEST(LocalPipeline, CsvTargetRollbackLeavesOnlyCommittedRows) {
+  test::TempDir dir;
+  {
+    Db src(dir.file("src.db"));
+    src.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
+    src.exec("INSERT INTO t VALUES (1, 'a'), (2, 'b'), (3, 'c'), (4, CAST(X'C328' AS TEXT)), (5, 'e')");
+  }
+  test::write_file(dir.file("p.yaml"), "version: 1\nname: csvrb\nconnections:\n  src: {url: sqlite:src.db}\n  out: {url: csv://./out}\n"
+                                       "steps:\n  - {name: t, extract: {from: src, table: t}, load: {to: out, table: t, batch_size: 2, "
+                                       "commit_every: 5, on_error: reject, max_rejects: 5}}\n");
+  auto r = run_pipeline(dir.file("p.yaml"));
+  ASSERT_EQ(r.exit_code, 0) << r.steps[0].error;
+  EXPECT_EQ(r.steps[0].rows_rejected, 1);
+  // Rows 1-3 were written, rolled back, and written again while isolating row 4.
+  EXPECT_EQ(test::read_file(dir.file("out/t.csv")), "id,v\n1,a\n2,b\n3,c\n5,e\n");
+}

@@ -168,6 +168,8 @@ class CsvSink final : public Sink {
     }
     if (!out_) out_ = std::fopen(path_.c_str(), "ab");
     if (!out_) io_error("cannot open " + path_);
+    std::fflush(out_);
+    committed_offset_ = static_cast<std::int64_t>(fs::file_size(path_));
   }
   ~CsvSink() override {
     if (out_) std::fclose(out_);
@@ -190,7 +192,8 @@ class CsvSink final : public Sink {
 
   void commit(const Checkpoint& cp) override {
     if (std::fflush(out_) != 0 || ::fsync(fileno(out_)) != 0) io_error("syncing " + path_);
-    state_.save(req_.pipeline, req_.state_key, cp, static_cast<std::int64_t>(std::ftell(out_)));
+    committed_offset_ = static_cast<std::int64_t>(std::ftell(out_));
+    state_.save(req_.pipeline, req_.state_key, cp, committed_offset_);
     ++commits_;
   }
 
@@ -206,7 +209,12 @@ class CsvSink final : public Sink {
     ++commits_;
   }
 
-  void rollback() noexcept override {}  // uncommitted bytes are cut off on resume
+  // Cuts off what was written since the last commit (a killed run's leftovers are cut
+  // off on resume, from the offset in the state file).
+  void rollback() noexcept override {
+    std::fflush(out_);
+    if (::ftruncate(fileno(out_), committed_offset_) == 0) std::fseek(out_, 0, SEEK_END);
+  }
   std::int64_t commits() const override { return commits_; }
 
  private:
@@ -225,6 +233,7 @@ class CsvSink final : public Sink {
   StateFile state_;
   std::string final_path_, path_;
   std::FILE* out_ = nullptr;
+  std::int64_t committed_offset_ = 0;
   std::string buf_;
   std::int64_t commits_ = 0;
 };
