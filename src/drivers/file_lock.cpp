@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 
 #include "sluice/status.h"
 
@@ -28,6 +29,8 @@ class FileLock final : public RunLock {
 }  // namespace
 
 std::unique_ptr<RunLock> lock_file(const std::string& path, const std::string& pipeline, const std::string& holder) {
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) throw Error(ErrorClass::connect, "cannot open lock file " + path + ": " + std::strerror(errno));
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {

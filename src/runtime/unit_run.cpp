@@ -78,7 +78,7 @@ void UnitRun::attempt(std::int64_t isolate_until) {
   if (req.order_by.empty() && req.query.empty()) {
     auto described = source_conn->describe(req.table);
     if (!described)
-      throw Error(ErrorClass::config, "step " + step.name + ": source table " + req.table.display() + " does not exist");
+      throw Error(ErrorClass::config, "source table " + req.table.display() + " does not exist");
     req.order_by = described->primary_key;
   }
   // incremental: rows come ordered by the cursor, then the key, and every run continues
@@ -132,7 +132,7 @@ void UnitRun::attempt(std::int64_t isolate_until) {
     for (const auto& k : req.order_by) {
       auto idx = schema.index_of(k);
       if (!idx)
-        throw Error(ErrorClass::config, "step " + step.name + ": order_by column '" + k + "' is not among the extracted columns");
+        throw Error(ErrorClass::config, "order_by column '" + k + "' is not among the extracted columns");
       key_idx.push_back(*idx);
     }
   }
@@ -238,7 +238,7 @@ void UnitRun::attempt(std::int64_t isolate_until) {
   load.create = step.load.create;
   load.key = step.load.key.empty() ? schema.primary_key : step.load.key;
   if (load.mode == LoadMode::upsert && load.key.empty())
-    throw Error(ErrorClass::config, "step " + step.name + ": upsert needs key: (the source has no primary key)");
+    throw Error(ErrorClass::config, "upsert needs key: (the source has no primary key)");
   load.schema = schema;
   load.pipeline = pipeline_.name;
   load.state_key = unit_.state_key;

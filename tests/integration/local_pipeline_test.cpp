@@ -410,3 +410,18 @@ TEST(LocalPipeline, CsvTargetRollbackLeavesOnlyCommittedRows) {
   // Rows 1-3 were written, rolled back, and written again while isolating row 4.
   EXPECT_EQ(test::read_file(dir.file("out/t.csv")), "id,v\n1,a\n2,b\n3,c\n5,e\n");
 }
+
+TEST(Cli, QuickstartRunsInAFreshCheckout) {
+  // The shipped quickstart, into a folder that does not exist yet (as in a new clone).
+  test::TempDir dir;
+  std::string db = dir.file("not/yet/there/quickstart.db");
+  std::string out;
+  ASSERT_EQ(test::run_command("SLUICE_QUICKSTART_DB=" + db + " " + std::string(SLUICE_BINARY) + " run " + SLUICE_SOURCE_DIR +
+                                  "/pipelines/quickstart.yaml",
+                              &out),
+            0)
+      << out;
+  EXPECT_NE(out.find("contacts   ok         6        6"), std::string::npos) << out;
+  Db q(db);
+  EXPECT_EQ(q.scalar("SELECT group_concat(country, ',') FROM (SELECT country FROM contacts ORDER BY id)"), "GB,US,FI,NL,DE,");
+}

@@ -162,20 +162,39 @@ class SqliteSink final : public Sink {
 
 class SqliteConnection final : public Connection {
  public:
-  explicit SqliteConnection(const ConnectionConfig& cfg) : cfg_(cfg), db_(open(cfg)) {}
+  explicit SqliteConnection(const ConnectionConfig& cfg) : cfg_(cfg) {}
 
-  static std::string open_path(const ConnectionConfig& cfg) {
-    if (cfg.path != ":memory:") {
-      auto dir = std::filesystem::path(cfg.path).parent_path();
-      std::error_code ec;
-      if (!dir.empty()) std::filesystem::create_directories(dir, ec);
+  // Reads go through a read-only handle (a source is never written, and a mistyped
+  // path is not created); anything that writes opens the file read-write, creating it.
+  Db* reader() {
+    if (rw_) return rw_.get();
+    if (!ro_) {
+      if (cfg_.path != ":memory:" && !std::filesystem::exists(cfg_.path)) return nullptr;
+      if (cfg_.path == ":memory:") return &writer();
+      ro_ = std::make_unique<Db>(cfg_.path, true);
     }
-    return cfg.path;
+    return ro_.get();
   }
-  static Db open(const ConnectionConfig& cfg) { return Db(open_path(cfg), false); }
+  Db& existing_reader() {
+    Db* db = reader();
+    if (!db) throw Error(ErrorClass::config, "SQLite database " + cfg_.path + " (connection '" + cfg_.name + "') does not exist");
+    return *db;
+  }
+  Db& writer() {
+    if (!rw_) {
+      // ro_ stays open: a source may still be reading through it.
+      if (cfg_.path != ":memory:") {
+        auto dir = std::filesystem::path(cfg_.path).parent_path();
+        std::error_code ec;
+        if (!dir.empty()) std::filesystem::create_directories(dir, ec);
+      }
+      rw_ = std::make_unique<Db>(cfg_.path, false);
+    }
+    return *rw_;
+  }
 
   std::vector<TableRef> list_tables(const std::string&) override {
-    Stmt st(db_, "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+    Stmt st(existing_reader(), "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
                  "AND name <> 'sluice_state' AND name NOT LIKE '%\\_\\_sluice\\_staging' ESCAPE '\\' ORDER BY name");
     std::vector<TableRef> out;
     while (st.step()) out.push_back({"", st.text(0)});
@@ -183,7 +202,9 @@ class SqliteConnection final : public Connection {
   }
 
   std::optional<Schema> describe(const TableRef& table) override {
-    Stmt st(db_, "SELECT name, type, \"notnull\", pk FROM pragma_table_info(?)");
+    Db* db = reader();
+    if (!db) return std::nullopt;
+    Stmt st(*db, "SELECT name, type, \"notnull\", pk FROM pragma_table_info(?)");
     sqlite3_bind_text(st.get(), 1, table.name.c_str(), -1, SQLITE_TRANSIENT);
     Schema s;
     std::vector<std::pair<int, std::string>> pk;
@@ -203,14 +224,16 @@ class SqliteConnection final : public Connection {
   }
 
   std::vector<std::pair<std::string, std::string>> foreign_keys(const std::string&) override {
-    Stmt st(db_, "SELECT m.name, f.\"table\" FROM sqlite_schema m, pragma_foreign_key_list(m.name) f WHERE m.type = 'table'");
+    Stmt st(existing_reader(), "SELECT m.name, f.\"table\" FROM sqlite_schema m, pragma_foreign_key_list(m.name) f WHERE m.type = 'table'");
     std::vector<std::pair<std::string, std::string>> out;
     while (st.step()) out.emplace_back(st.text(0), st.text(1));
     return out;
   }
 
   std::optional<std::int64_t> estimate_rows(const TableRef& table) override {
-    Stmt st(db_, "SELECT count(*) FROM " + sql::quote_table(table, '"'));
+    Db* db = reader();
+    if (!db) return std::nullopt;
+    Stmt st(*db, "SELECT count(*) FROM " + sql::quote_table(table, '"'));
     if (!st.step()) return std::nullopt;
     return sqlite3_column_int64(st.get(), 0);
   }
@@ -218,7 +241,7 @@ class SqliteConnection final : public Connection {
   std::unique_ptr<Source> open_source(const ExtractRequest& req) override {
     Schema schema;
     if (!req.query.empty()) {
-      Stmt probe(db_, "SELECT * FROM (" + req.query + ") LIMIT 0");
+      Stmt probe(existing_reader(), "SELECT * FROM (" + req.query + ") LIMIT 0");
       for (int i = 0; i < sqlite3_column_count(probe.get()); ++i) {
         Column c;
         c.name = sqlite3_column_name(probe.get(), i);
@@ -231,10 +254,11 @@ class SqliteConnection final : public Connection {
       if (!full) throw Error(ErrorClass::config, "source table " + req.table.display() + " does not exist in " + cfg_.display());
       schema = sql::project(*full, req.columns, req.table);
     }
-    return std::make_unique<SqliteSource>(db_, req, std::move(schema), cfg_.encoding);
+    return std::make_unique<SqliteSource>(existing_reader(), req, std::move(schema), cfg_.encoding);
   }
 
   std::unique_ptr<Sink> open_sink(const LoadRequest& req) override {
+    Db& db_ = writer();
     db_.exec("PRAGMA journal_mode=WAL");
     Schema target = sql::prepare_target(*this, req, cfg_.display(), '"', [&](const std::string& ddl) { db_.exec(ddl); });
     if (req.mode == LoadMode::replace) {
@@ -260,9 +284,12 @@ class SqliteConnection final : public Connection {
   }
 
   std::optional<Checkpoint> read_checkpoint(const std::string& pipeline, const std::string& key) override {
-    return state::load(db_, pipeline, key);
+    Db* db = reader();
+    if (!db) return std::nullopt;
+    return state::load(*db, pipeline, key);
   }
   void write_checkpoint(const std::string& pipeline, const std::string& key, const Checkpoint& cp) override {
+    Db& db_ = writer();
     db_.exec("BEGIN IMMEDIATE");
     try {
       state::save(db_, pipeline, key, cp);
@@ -277,12 +304,17 @@ class SqliteConnection final : public Connection {
     return files::lock_file(cfg_.path + ".sluice-lock", pipeline, holder);
   }
 
-  std::vector<StateRow> read_state(const std::string& pipeline) override { return state::list(db_, pipeline); }
-  void clear_state(const std::string& pipeline, const std::string& step) override { state::clear(db_, pipeline, step); }
+  std::vector<StateRow> read_state(const std::string& pipeline) override {
+    Db* db = reader();
+    return db ? state::list(*db, pipeline) : std::vector<StateRow>{};
+  }
+  void clear_state(const std::string& pipeline, const std::string& step) override {
+    if (reader()) state::clear(writer(), pipeline, step);
+  }
 
  private:
   ConnectionConfig cfg_;
-  Db db_;
+  std::unique_ptr<Db> ro_, rw_;
 };
 
 }  // namespace
