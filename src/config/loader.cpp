@@ -238,7 +238,16 @@ ConnectionConfig read_connection(Reader& r, const std::string& name, const YAML:
   if (n["connect_timeout"]) if (auto d = r.duration(n["connect_timeout"], where + " connect_timeout")) c.connect_timeout = *d;
   if (n["tls"]) read_tls(r, n["tls"], c.tls, where);
   if (n["encoding"]) if (auto v = r.one_of(n["encoding"], where + " encoding", {"utf8", "latin1", "cp1252"})) c.encoding = *v;
-  if (n["timezone"]) if (auto v = r.nonempty(n["timezone"], where + " timezone")) c.timezone = *v;
+  if (n["timezone"]) {
+    // Refused rather than ignored: silently reading naive values in another zone would
+    // shift them. Until it is built, naive values travel as they are.
+    if (auto v = r.nonempty(n["timezone"], where + " timezone")) {
+      c.timezone = *v;
+      if (*v != "UTC" && *v != "utc")
+        r.error(n["timezone"], where + ": timezone '" + *v + "' is not supported yet (naive date-times are carried as they are, "
+                                       "zoned ones through UTC); remove it or use UTC");
+    }
+  }
   if (n["delimiter"]) {
     if (auto v = r.scalar(n["delimiter"], where + " delimiter")) {
       if (v->size() != 1 || *v == "\"" || *v == "\n" || *v == "\r")

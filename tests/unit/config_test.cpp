@@ -188,6 +188,10 @@ TEST(ConfigMalformed, WhereOnCsvSource) {
   expect_error(swapped, 10, "a CSV connection cannot apply where:");
 }
 
+TEST(ConfigMalformed, TimezoneNotSupportedYet) {
+  expect_error(replace(kGood, "    url: sqlite:src.db", "    url: postgres://u@h/db\n    timezone: Europe/Amsterdam"), 6, "is not supported yet");
+}
+
 TEST(ConfigMalformed, ReportsAllErrorsAtOnce) {
   std::string bad = replace(replace(replace(kGood, "version: 1", "version: 9"), "from: src", "from: nope"), "to: dst", "to: nada");
   auto r = load_text(bad);
