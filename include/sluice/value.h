@@ -131,6 +131,8 @@ void format_timestamp(std::int64_t micros, std::string& out);
 // Canonical decimal: optional '-', digits, optional '.' digits; no exponent, no '+'.
 // Accepts "+1.50", "1.", ".5", "1e3" is rejected. Returns nullopt on bad input.
 std::optional<std::string> canonical_decimal(std::string_view s);
+// True when `s` already is in canonical form (the common case: no copy needed).
+bool is_canonical_decimal(std::string_view s);
 // True if the canonical decimal fits DECIMAL(precision, scale) without rounding.
 bool decimal_fits(std::string_view canonical, int precision, int scale);
 std::optional<std::int64_t> parse_int(std::string_view s);

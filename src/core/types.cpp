@@ -215,6 +215,11 @@ void coerce(const Value& in, const TypeInfo& t, Value& out) {
       to_integer(in, t, out);
       return;
     case TypeId::decimal: {
+      if ((in.kind() == K::decimal || in.kind() == K::text) && is_canonical_decimal(in.str())) {
+        if (!decimal_fits(in.str(), t.precision, t.scale)) no_fit(in, t, "too many digits");
+        out.set_decimal(in.str());
+        return;
+      }
       std::string text;
       if (in.kind() == K::int64 || in.kind() == K::uint64 || in.kind() == K::float64) text = in.to_text();
       else if (in.kind() == K::decimal || in.kind() == K::text) text = in.str();

@@ -101,8 +101,9 @@ void read_value(sqlite3_stmt* stmt, int col, const TypeInfo& type, const std::st
     auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt, col));
     return std::string_view(p ? p : "", static_cast<std::size_t>(sqlite3_column_bytes(stmt, col)));
   };
-  // The value as SQLite stored it; then converted exactly to the column's type.
-  Value natural;
+  // The value as SQLite stored it; then converted exactly to the column's type. One
+  // per thread, reused, so text-stored dates and decimals do not allocate per value.
+  thread_local Value natural;
   switch (storage) {
     case SQLITE_INTEGER: natural.set_int(sqlite3_column_int64(stmt, col)); break;
     case SQLITE_FLOAT: natural.set_double(sqlite3_column_double(stmt, col)); break;
