@@ -183,7 +183,7 @@ int verify_pipeline(const Pipeline& p, const DriverRegistry& drivers, std::ostre
           if (ti) t_key.push_back(*ti);
         }
         std::int64_t n_source = 0, n_target = 0, differences = 0, position = 0;
-        std::vector<Value> ks, kt, previous;
+        std::vector<Value> ks, kt, prev_s, prev_t;
         auto report = [&](const std::string& what) {
           if (differences++ < p.verify.max_differences) out << "  " << what << "\n";
         };
@@ -201,17 +201,31 @@ int verify_pipeline(const Pipeline& p, const DriverRegistry& drivers, std::ostre
           };
           if (a) key_of(*a, s_key, ks);
           if (b) key_of(*b, t_key, kt);
+          // A merge needs both sides in the order compared here (byte order for text).
+          if (!positional) {
+            auto check = [&](const std::vector<Value>& prev, const std::vector<Value>& k, const char* side) {
+              if (prev.empty()) return;
+              int c = compare_keys(prev, k);
+              if (c == 0)
+                throw Error(ErrorClass::config, "step " + name + ": key " + show_key(key_names, k) + " occurs twice in the " + side +
+                                                "; verify needs a unique key");
+              if (c > 0)
+                throw Error(ErrorClass::config, "step " + name + ": the " + side + " does not return keys in byte order (text "
+                                                "collation); verify needs byte order (PostgreSQL C collation, MySQL _bin)");
+            };
+            if (a) check(prev_s, ks, "source");
+            if (b) check(prev_t, kt, "target");
+          }
           int c = !a ? 1 : !b ? -1 : compare_keys(ks, kt);
           if (c < 0) {
             ++n_source;
             report("missing in target: " + show_key(key_names, ks));
-            if (!previous.empty() && compare_keys(previous, ks) > 0)
-              throw Error(ErrorClass::config, "step " + name + ": the two databases sort the key differently (text collation); verify needs byte order");
-            previous = ks;
+            prev_s = ks;
             source.next();
           } else if (c > 0) {
             ++n_target;
             report("only in target: " + show_key(key_names, kt));
+            prev_t = kt;
             target.next();
           } else {
             ++n_source;
@@ -221,6 +235,8 @@ int verify_pipeline(const Pipeline& p, const DriverRegistry& drivers, std::ostre
               if (!same_value((*a)[i], (*b)[i], p.verify.float_tolerance))
                 cols += (cols.empty() ? "" : ", ") + s_schema.columns[i].name;
             if (!cols.empty()) report("differs: " + show_key(key_names, ks) + " in " + cols);
+            prev_s = ks;
+            prev_t = kt;
             source.next();
             target.next();
           }
