@@ -42,6 +42,8 @@ class Connection {
 
   // The target type this dialect stores a logical type as, and the DDL for a table.
   virtual std::string column_type_sql(const TypeInfo& t) = 0;
+  // The logical type a column created for `t` reads back as (for plan's lossy flags).
+  virtual TypeInfo created_type(const TypeInfo& t) = 0;
   virtual std::string create_table_sql(const TableRef& table, const Schema& schema,
                                        const std::vector<std::string>& key) = 0;
 

@@ -102,7 +102,7 @@ int plan_command(const Pipeline& p, const DriverRegistry& drivers, std::ostream&
         for (const auto& c : schema.columns) {
           auto orig = in.index_of(c.name);
           const TypeInfo& from_t = orig ? in.columns[*orig].type : c.type;
-          TypeInfo to_t = c.type;
+          TypeInfo to_t = dst->created_type(c.type);
           std::string target_sql = dst->column_type_sql(c.type);
           if (existing && step.load.create != CreateMode::always) {
             if (auto i = existing->index_of(c.name)) { to_t = existing->columns[*i].type; target_sql = to_t.native; }

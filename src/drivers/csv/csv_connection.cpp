@@ -297,6 +297,7 @@ class CsvConnection final : public Connection {
   bool resumes_by_position() const override { return true; }
 
   std::string column_type_sql(const TypeInfo&) override { return "text"; }
+  TypeInfo created_type(const TypeInfo&) override { return TypeInfo::of(TypeId::text); }
   std::string create_table_sql(const TableRef& t, const Schema& s, const std::vector<std::string>&) override {
     std::string cols;
     for (const auto& n : s.names()) cols += (cols.empty() ? "" : ",") + n;

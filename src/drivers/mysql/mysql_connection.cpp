@@ -405,6 +405,11 @@ class MyConnection final : public Connection {
   }
 
   std::string column_type_sql(const TypeInfo& t) override { return mysql_type_sql(t, conn_->is_mariadb()); }
+  TypeInfo created_type(const TypeInfo& t) override {
+    std::string sql = mysql_type_sql(t, conn_->is_mariadb());
+    std::string data_type = sql.substr(0, sql.find_first_of("( "));
+    return type_from_mysql(data_type, sql, false);
+  }
 
   std::string create_table_sql(const TableRef& table, const Schema& schema, const std::vector<std::string>& key) override {
     bool mariadb = conn_->is_mariadb();

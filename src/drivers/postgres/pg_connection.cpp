@@ -259,9 +259,12 @@ class PgConnection final : public Connection {
 
   std::optional<std::int64_t> estimate_rows(const TableRef& t) override {
     std::string name = qt(t);
-    auto r = conn_->exec("SELECT GREATEST(reltuples, 0)::bigint FROM pg_class WHERE oid = to_regclass($1)", {name.c_str()});
+    // reltuples is -1 until the table was first vacuumed or analyzed: unknown, not 0.
+    auto r = conn_->exec("SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass($1)", {name.c_str()});
     if (PQntuples(r.get()) == 0) return std::nullopt;
-    return std::atoll(PQgetvalue(r.get(), 0, 0));
+    long long n = std::atoll(PQgetvalue(r.get(), 0, 0));
+    if (n < 0) return std::nullopt;
+    return n;
   }
 
   std::unique_ptr<Source> open_source(const ExtractRequest& req) override {
@@ -296,6 +299,7 @@ class PgConnection final : public Connection {
   }
 
   std::string column_type_sql(const TypeInfo& t) override { return pg_type_sql(t); }
+  TypeInfo created_type(const TypeInfo& t) override { return type_from_pg(pg_type_sql(t), false); }
 
   std::string create_table_sql(const TableRef& table, const Schema& schema, const std::vector<std::string>& key) override {
     return sql::create_table(table, schema, key, '"', pg_type_sql);

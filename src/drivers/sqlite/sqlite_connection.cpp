@@ -278,6 +278,7 @@ class SqliteConnection final : public Connection {
   }
 
   std::string column_type_sql(const TypeInfo& t) override { return declared_type(t); }
+  TypeInfo created_type(const TypeInfo& t) override { return type_from_declared(declared_type(t)); }
 
   std::string create_table_sql(const TableRef& table, const Schema& schema, const std::vector<std::string>& key) override {
     return sql::create_table(table, schema, key, '"', declared_type);
