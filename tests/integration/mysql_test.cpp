@@ -232,7 +232,10 @@ TEST(MySql, PlanShowsDdlAndFlagsNarrowing) {
                    "version: 1\nname: plan\nconnections:\n  my: {url: \"" + my_url + "\"}\n  pg: {url: \"" + pg_url + "\"}\n"
                    "steps:\n"
                    "  - {name: fresh, extract: {from: my, table: plan_src}, load: {to: pg, table: plan_new}}\n"
-                   "  - {name: narrow, extract: {from: my, table: plan_src}, load: {to: pg, table: plan_narrow}}\n");
+                   "  - {name: narrow, extract: {from: my, table: plan_src}, load: {to: pg, table: plan_narrow}}\n"
+                   "  - {name: zoned, extract: {from: pg, table: plan_tz}, load: {to: my, table: plan_tz_new}}\n");
+  pg_scalar(pg_url, "DROP TABLE IF EXISTS plan_tz; CREATE TABLE plan_tz (id int PRIMARY KEY, at timestamptz)");
+  my.exec("DROP TABLE IF EXISTS plan_tz_new");
   std::string out;
   ASSERT_EQ(test::run_command(std::string(SLUICE_BINARY) + " plan " + dir.file("p.yaml"), &out), 0) << out;
   EXPECT_NE(out.find("CREATE TABLE \"plan_new\" (\"id\" numeric(20,0) NOT NULL, \"amount\" numeric(20,4), \"label\" varchar(100), "
@@ -241,6 +244,7 @@ TEST(MySql, PlanShowsDdlAndFlagsNarrowing) {
   EXPECT_NE(out.find("id: bigint(20) unsigned -> integer   [LOSSY: narrowing integer]"), std::string::npos) << out;
   EXPECT_NE(out.find("amount: decimal(20,4) -> numeric(10,2)   [LOSSY: decimal precision]"), std::string::npos) << out;
   EXPECT_NE(out.find("label: varchar(100) -> character varying(10)   [LOSSY: text length]"), std::string::npos) << out;
+  EXPECT_NE(out.find("at: timestamp with time zone -> datetime(6)   [LOSSY: time zone dropped]"), std::string::npos) << out;
   EXPECT_EQ(out.find("sluice:sluice@"), std::string::npos) << "password shown: " << out;
   EXPECT_EQ(pg_scalar(pg_url, "SELECT to_regclass('plan_new') IS NULL"), "t") << "plan must write nothing";
 }
