@@ -62,6 +62,15 @@ std::vector<TableRef> select_tables(const TablePatterns& patterns, Connection& s
 // The --report document of SPEC §7.
 std::string format_report(const Pipeline& pipeline, const RunResult& result);
 
+// One table a step loads: the step's own table, or each table of a whole-database
+// step (named step/table), parents before children.
+struct StepTable {
+  TableRef source;
+  TableRef target;
+  std::string name;
+};
+std::vector<StepTable> step_tables(const StepConfig& step, Connection& source);
+
 // The end-of-run table: per step rows read, written, rejected, retries, seconds, rows/s.
 std::string format_summary(const RunResult& result);
 

@@ -30,13 +30,8 @@ using runtime::Unit;
 using Clock = std::chrono::steady_clock;
 
 std::vector<Unit> expand(const StepConfig& step, Connection& source) {
-  if (!step.extract.tables) {
-    Unit u{&step, TableRef::parse(step.extract.table), TableRef::parse(step.load.table), step.name};
-    return {u};
-  }
   std::vector<Unit> units;
-  for (const auto& t : select_tables(*step.extract.tables, source))
-    units.push_back({&step, t, {step.load.schema, t.name}, step.name + "/" + t.name});
+  for (auto& t : step_tables(step, source)) units.push_back({&step, t.source, t.target, t.name});
   if (units.empty()) spdlog::warn("step {}: no table of the source matches the include/exclude patterns", step.name);
   return units;
 }
@@ -112,6 +107,14 @@ std::vector<TableRef> select_tables(const TablePatterns& patterns, Connection& s
     tables.erase(ready);
   }
   return ordered;
+}
+
+std::vector<StepTable> step_tables(const StepConfig& step, Connection& source) {
+  if (!step.extract.tables) return {{TableRef::parse(step.extract.table), TableRef::parse(step.load.table), step.name}};
+  std::vector<StepTable> out;
+  for (const auto& t : select_tables(*step.extract.tables, source))
+    out.push_back({t, {step.load.schema, t.name}, step.name + "/" + t.name});
+  return out;
 }
 
 RunResult Runner::run() {

@@ -133,16 +133,12 @@ int verify_pipeline(const Pipeline& p, const DriverRegistry& drivers, std::ostre
   int differing_steps = 0;
   try {
     for (const auto& step : p.steps) {
-      std::vector<std::pair<TableRef, TableRef>> tables;
+      std::vector<StepTable> tables;
       {
         auto src = drivers.connect(p.connections.at(step.extract.from));
-        if (step.extract.tables)
-          for (const auto& t : select_tables(*step.extract.tables, *src)) tables.push_back({t, {step.load.schema, t.name}});
-        else
-          tables.push_back({TableRef::parse(step.extract.table), TableRef::parse(step.load.table)});
+        tables = step_tables(step, *src);
       }
-      for (const auto& [from, to] : tables) {
-        std::string name = step.extract.tables ? step.name + "/" + from.name : step.name;
+      for (const auto& [from, to, name] : tables) {
         auto src_conn = drivers.connect(p.connections.at(step.extract.from));
         auto dst_conn = drivers.connect(p.connections.at(step.load.to));
         ExtractRequest sreq;

@@ -44,14 +44,7 @@ int plan_command(const Pipeline& p, const DriverRegistry& drivers, std::ostream&
     for (const auto& step : p.steps) {
       auto src = drivers.connect(p.connections.at(step.extract.from));
       auto dst = drivers.connect(p.connections.at(step.load.to));
-      std::vector<std::pair<TableRef, TableRef>> tables;
-      if (step.extract.tables) {
-        for (const auto& t : select_tables(*step.extract.tables, *src)) tables.push_back({t, {step.load.schema, t.name}});
-      } else {
-        tables.push_back({TableRef::parse(step.extract.table), TableRef::parse(step.load.table)});
-      }
-      for (const auto& [from, to] : tables) {
-        std::string name = step.extract.tables ? step.name + "/" + from.name : step.name;
+      for (const auto& [from, to, name] : step_tables(step, *src)) {
         out << "step " << name << "\n";
         out << "  source: " << p.connections.at(step.extract.from).display() << " "
             << (step.extract.query.empty() ? from.display() : "(query)") << "\n";
