@@ -66,4 +66,9 @@ std::optional<std::string> did_you_mean(const std::string& word, const std::vect
 // Loads and validates a pipeline file. Throws ConfigErrors listing every problem.
 Pipeline load_pipeline(const std::string& path, const Environment& env);
 
+// What the single-table steps among `steps` (all when empty) would write, checked as
+// one run: names that fit the target, one writer per table, no step writing a table
+// the run reads (core/targets.h). Pure: touches no database.
+std::vector<Diagnostic> check_targets(const Pipeline& p, const std::vector<std::string>& steps);
+
 }  // namespace sluice::config

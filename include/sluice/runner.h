@@ -71,6 +71,11 @@ struct StepTable {
 };
 std::vector<StepTable> step_tables(const StepConfig& step, Connection& source);
 
+// Throws a config Error naming every problem among the tables of a run (targets::check):
+// names over the target's limit or reserved, two units writing one table, a unit
+// writing a table the run reads. `writes` false (dry run): sources only.
+void check_step_tables(const Pipeline& p, const std::vector<std::pair<const StepConfig*, StepTable>>& tables, bool writes);
+
 // The end-of-run table: per step rows read, written, rejected, retries, seconds, rows/s.
 std::string format_summary(const RunResult& result);
 

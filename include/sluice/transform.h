@@ -1,5 +1,7 @@
 #pragma once
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "sluice/batch.h"
 #include "sluice/pipeline.h"
@@ -19,5 +21,9 @@ class Transform {
 // Builds the transform a config entry names; throws a config Error naming the entry's
 // location for anything it cannot build.
 std::unique_ptr<Transform> make_transform(const TransformConfig& cfg);
+
+// Compiles (without running) the Lua code a filter, derive or lua entry holds: the
+// problem, or nullopt when it compiles (and for transforms without code).
+std::optional<std::string> check_transform_code(const TransformConfig& cfg);
 
 }  // namespace sluice

@@ -98,7 +98,7 @@ std::optional<std::string> interpolate(const std::string& text, const Environmen
     if (i + 1 >= text.size() || text[i + 1] != '{') { out += c; ++i; continue; }
     auto close = text.find('}', i + 2);
     if (close == std::string::npos) {
-      error = "unterminated ${ in \"" + text + "\" (write $$ for a literal $)";
+      error = "unterminated ${ at character " + std::to_string(i + 1) + " (write $$ for a literal $)";
       return std::nullopt;
     }
     std::string body = text.substr(i + 2, close - i - 2);
@@ -109,14 +109,14 @@ std::optional<std::string> interpolate(const std::string& text, const Environmen
       op = body.substr(colon, 2);
       arg = body.substr(std::min(body.size(), colon + 2));
       if (op != ":-" && op != ":?") {
-        error = "unsupported ${" + body + "}: expected ${VAR}, ${VAR:-default} or ${VAR:?message}";
+        error = "unsupported ${...} at character " + std::to_string(i + 1) + ": expected ${VAR}, ${VAR:-default} or ${VAR:?message}";
         return std::nullopt;
       }
     }
     bool valid = !name.empty();
     for (char ch : name) valid = valid && (std::isalnum(static_cast<unsigned char>(ch)) || ch == '_');
     if (!valid) {
-      error = "invalid variable name in ${" + body + "}";
+      error = "invalid variable name in the ${...} at character " + std::to_string(i + 1) + " (letters, digits and _)";
       return std::nullopt;
     }
     auto v = env.get(name);
@@ -140,6 +140,8 @@ std::optional<std::string> interpolate(const std::string& text, const Environmen
 
 std::optional<Millis> parse_duration(const std::string& text) {
   if (text.empty()) return std::nullopt;
+  // Bounded far below overflow, so that code adding to or scaling a duration is safe.
+  constexpr long long kMaxMillis = 1000LL * 1000 * 1000 * 1000 * 1000;  // ~31,700 years
   long long total = 0;
   std::size_t i = 0;
   while (i < text.size()) {
@@ -150,24 +152,30 @@ std::optional<Millis> parse_duration(const std::string& text) {
     std::size_t ustart = i;
     while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) ++i;
     std::string unit = text.substr(ustart, i - ustart);
-    if (unit == "ms") total += n;
-    else if (unit == "s") total += n * 1000;
-    else if (unit == "m") total += n * 60000;
-    else if (unit == "h") total += n * 3600000;
-    else return std::nullopt;
+    long long scale = unit == "ms" ? 1 : unit == "s" ? 1000 : unit == "m" ? 60000 : unit == "h" ? 3600000 : 0;
+    if (scale == 0) return std::nullopt;
+    long long part = 0;
+    if (__builtin_mul_overflow(n, scale, &part) || __builtin_add_overflow(total, part, &total) || total > kMaxMillis)
+      return std::nullopt;
   }
   return Millis(total);
 }
 
 std::optional<std::string> did_you_mean(const std::string& word, const std::vector<std::string>& candidates) {
+  // Suggestions are for typos in short names: a long word (or one far longer or shorter
+  // than a candidate) cannot be within 3 edits, and skipping it keeps validation of a
+  // hostile file linear in its size.
+  constexpr std::size_t kMaxWord = 64, kMaxDistance = 3;
+  if (word.size() > kMaxWord) return std::nullopt;
+  auto lower = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
   // Optimal string alignment distance: edits plus adjacent transpositions ("laod").
-  auto distance = [](const std::string& a, const std::string& b) {
+  auto distance = [&](const std::string& a, const std::string& b) {
     std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
     for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
     for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
     for (std::size_t i = 1; i <= a.size(); ++i)
       for (std::size_t j = 1; j <= b.size(); ++j) {
-        std::size_t cost = std::tolower(a[i - 1]) != std::tolower(b[j - 1]);
+        std::size_t cost = lower(a[i - 1]) != lower(b[j - 1]);
         d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
         if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
       }
@@ -176,6 +184,7 @@ std::optional<std::string> did_you_mean(const std::string& word, const std::vect
   std::optional<std::string> best;
   std::size_t best_d = 0;
   for (const auto& c : candidates) {
+    if (c.size() > kMaxWord || (c.size() > word.size() ? c.size() - word.size() : word.size() - c.size()) > kMaxDistance) continue;
     std::size_t d = distance(word, c);
     std::size_t limit = std::max<std::size_t>(1, std::min<std::size_t>(3, (c.size() + 2) / 3));
     if (d <= limit && (!best || d < best_d)) { best = c; best_d = d; }

@@ -6,8 +6,12 @@
 #include <set>
 #include <sstream>
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
+#include "core/redact.h"
+#include "core/targets.h"
+#include "sluice/transform.h"
 #include "sluice/config.h"
 #include "sluice/value.h"
 
@@ -17,6 +21,9 @@ namespace sluice::config {
 namespace {
 
 const std::vector<std::string> kDrivers = {"postgres", "mysql", "sqlite", "csv"};
+// Bounds that keep validation of a hostile file fast and small.
+constexpr int kMaxDepth = 100;
+constexpr std::size_t kMaxFileBytes = 4u << 20;
 
 class Reader {
  public:
@@ -45,7 +52,12 @@ class Reader {
   static std::string kind(const YAML::Node& n) {
     switch (n.Type()) {
       case YAML::NodeType::Null: return "nothing";
-      case YAML::NodeType::Scalar: return "a scalar '" + n.Scalar() + "'";
+      case YAML::NodeType::Scalar: {
+        // Quoted for context, but never a URL's password and never a page of text.
+        std::string v = redact::url_userinfo(n.Scalar());
+        if (v.size() > 60) v = v.substr(0, 57) + "...";
+        return "a scalar '" + v + "'";
+      }
       case YAML::NodeType::Sequence: return "a list";
       case YAML::NodeType::Map: return "a mapping";
       default: return "an undefined node";
@@ -154,22 +166,109 @@ class Reader {
   std::vector<Diagnostic>* errors_ = &own_errors_;
 };
 
+// Flow collections nested deeper than yaml-cpp parses end in DeepRecursion, whose own
+// message ("bad file") says neither what nor where: find the line where it happens.
+int deep_nesting_line(const std::string& text, int& depth_seen) {
+  int depth = 0, line = 1;
+  for (char c : text) {
+    if (c == '\n') ++line;
+    if (c == '[' || c == '{') {
+      if (++depth > kMaxDepth) { depth_seen = depth; return line; }
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  depth_seen = depth;
+  return 1;
+}
+
+// The anchor an undefined alias names: "*name" at the error's position.
+std::string alias_at(const std::string& text, const YAML::Mark& m) {
+  std::size_t pos = m.pos >= 0 ? static_cast<std::size_t>(m.pos) : 0;
+  std::size_t star = text.rfind('*', pos);
+  if (star == std::string::npos) return {};
+  std::size_t end = star + 1;
+  while (end < text.size() && !std::isspace(static_cast<unsigned char>(text[end])) && text[end] != ',' && text[end] != ']' &&
+         text[end] != '}')
+    ++end;
+  return text.substr(star, std::min<std::size_t>(end - star, 80));
+}
+
+// Walks the parsed document once: every key must be a name (a null key such as
+// `null:` is the name "null"), and nesting stays within kMaxDepth.
+void normalise(YAML::Node n, const std::string& file, std::vector<Diagnostic>& errors, int depth) {
+  if (depth > kMaxDepth) {
+    errors.push_back(make_diagnostic(file, n.Mark().line + 1, "YAML nesting deeper than " + std::to_string(kMaxDepth) + " levels",
+                                     n.Mark().column + 1));
+    return;
+  }
+  if (n.IsSequence()) {
+    for (auto item : n) normalise(item, file, errors, depth + 1);
+  } else if (n.IsMap()) {
+    bool null_keys = false;
+    for (auto kv : n) {
+      if (kv.first.IsNull()) null_keys = true;
+      else if (!kv.first.IsScalar())
+        errors.push_back(make_diagnostic(file, kv.first.Mark().line + 1,
+                                         "a key must be a plain name, got " + std::string(kv.first.IsMap() ? "a mapping" : "a list"),
+                                         kv.first.Mark().column + 1));
+      normalise(kv.second, file, errors, depth + 1);
+    }
+    if (null_keys) {
+      YAML::Node fixed(YAML::NodeType::Map);
+      for (auto kv : n) fixed[kv.first.IsNull() ? YAML::Node("null") : kv.first] = kv.second;
+      n = fixed;
+    }
+  }
+}
+
 std::optional<YAML::Node> parse_yaml(const std::string& path, std::vector<Diagnostic>& errors,
                                      const SourceLocation& referenced_from) {
-  std::ifstream in(path);
-  if (!in) {
-    std::string msg = "cannot read " + path + ": " + std::strerror(errno);
+  auto refuse = [&](const std::string& msg) {
     errors.push_back(referenced_from.file.empty()
                          ? make_diagnostic(path, 0, msg)
                          : make_diagnostic(referenced_from.file, referenced_from.line, msg, referenced_from.column));
     return std::nullopt;
-  }
+  };
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) return refuse(path + " is a folder, not a YAML file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return refuse("cannot read " + path + ": " + std::strerror(errno));
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) return refuse("cannot read " + path + ": " + std::strerror(errno));
+  if (text.size() > kMaxFileBytes)
+    return refuse(path + " is " + std::to_string(text.size()) + " bytes; a pipeline file may hold at most " +
+                  std::to_string(kMaxFileBytes));
   try {
-    return YAML::Load(in);
+    auto docs = YAML::LoadAll(text);
+    if (docs.empty()) return YAML::Node();
+    if (docs.size() > 1) {
+      auto m = docs[1].Mark();
+      errors.push_back(make_diagnostic(path, m.is_null() ? 0 : m.line + 1,
+                                       "a second YAML document starts here; a pipeline file holds exactly one (remove the '---')",
+                                       m.is_null() ? 0 : m.column + 1));
+      return std::nullopt;
+    }
+    std::size_t before = errors.size();
+    normalise(docs[0], path, errors, 0);
+    if (errors.size() != before) return std::nullopt;
+    return docs[0];
+  } catch (const YAML::DeepRecursion&) {
+    int depth = 0;
+    int line = deep_nesting_line(text, depth);
+    errors.push_back(make_diagnostic(path, line, "YAML nesting deeper than " + std::to_string(kMaxDepth) + " levels"));
   } catch (const YAML::ParserException& e) {
-    errors.push_back(make_diagnostic(path, e.mark.line + 1, "YAML syntax error: " + e.msg, e.mark.column + 1));
+    std::string msg = e.msg;
+    if (msg.find("anchor is not defined") != std::string::npos) {
+      std::string alias = alias_at(text, e.mark);
+      msg = "alias " + (alias.empty() ? std::string("here") : "'" + alias + "'") + " refers to an anchor that is not defined (before it, as &" +
+            (alias.size() > 1 ? alias.substr(1) : std::string("name")) + ")";
+    } else {
+      msg = "YAML syntax error: " + msg;
+    }
+    errors.push_back(make_diagnostic(path, e.mark.line + 1, msg, e.mark.column + 1));
   } catch (const YAML::Exception& e) {
-    errors.push_back(make_diagnostic(path, 0, std::string("YAML error: ") + e.what()));
+    errors.push_back(make_diagnostic(path, e.mark.is_null() ? 0 : e.mark.line + 1, std::string("YAML error: ") + e.msg));
   }
   return std::nullopt;
 }
@@ -225,13 +324,14 @@ ConnectionConfig read_connection(Reader& r, const std::string& name, const YAML:
   if (n["password_file"]) {
     if (n["password"]) r.error(n["password_file"], where + ": give password or password_file, not both");
     if (auto v = r.nonempty(n["password_file"], where + " password_file")) {
-      std::ifstream in(r.path(*v));
-      if (!in) {
-        r.error(n["password_file"], where + ": cannot read password_file " + r.path(*v));
-      } else {
-        std::getline(in, c.password);
-        if (!c.password.empty() && c.password.back() == '\r') c.password.pop_back();
-      }
+      std::error_code ec;
+      const std::string file = r.path(*v);
+      std::ifstream in;
+      if (fs::is_directory(file, ec)) r.error(n["password_file"], where + ": password_file " + file + " is a folder, not a file");
+      else if (in.open(file), !in) r.error(n["password_file"], where + ": cannot read password_file " + file + ": " + std::strerror(errno));
+      else if (!std::getline(in, c.password) && in.bad())
+        r.error(n["password_file"], where + ": cannot read password_file " + file);
+      else if (!c.password.empty() && c.password.back() == '\r') c.password.pop_back();
     }
   }
   if (n["path"]) if (auto v = r.nonempty(n["path"], where + " path")) c.path = *v == ":memory:" ? *v : r.path(*v);
@@ -257,6 +357,13 @@ ConnectionConfig read_connection(Reader& r, const std::string& name, const YAML:
     }
   }
   if (n["null"]) if (auto v = r.scalar(n["null"], where + " null")) c.null_marker = *v;
+  for (const auto* field : {&c.host, &c.database, &c.user, &c.password, &c.path})
+    if (field->find('\0') != std::string::npos) {
+      r.error(n, where + ": a " + (field == &c.password ? "password" : field == &c.user ? "user" : field == &c.host ? "host" : field == &c.database ? "database" : "path") +
+                     " holding a NUL byte is accepted by no database");
+      break;
+    }
+  redact::add_secret(c.password);
 
   bool server = c.driver == "postgres" || c.driver == "mysql";
   bool file = c.driver == "sqlite" || c.driver == "csv";
@@ -280,6 +387,10 @@ void read_connections(Reader& r, const YAML::Node& n, Pipeline& p) {
   if (!r.is_map(n, "connections")) return;
   for (const auto& kv : n) {
     std::string name = kv.first.Scalar();
+    if (name.empty()) {
+      r.error(kv.first, "a connection needs a name (got an empty key)");
+      continue;
+    }
     if (p.connections.count(name)) {
       r.error(kv.first, "connection '" + name + "' is defined twice");
       continue;
@@ -312,11 +423,17 @@ void read_settings(Reader& r, const YAML::Node& n, LoadSettings& s, const std::s
 const std::vector<std::string> kSettingKeys = {"batch_size", "commit_every", "retry", "on_error",
                                                "max_rejects", "reject_file", "on_invalid_text"};
 
-std::vector<std::pair<std::string, std::string>> read_pairs(Reader& r, const YAML::Node& n, const std::string& what) {
+// `null_value`: what a YAML null value stands for (none: an error).
+std::vector<std::pair<std::string, std::string>> read_pairs(Reader& r, const YAML::Node& n, const std::string& what,
+                                                            const char* null_value = nullptr) {
   std::vector<std::pair<std::string, std::string>> out;
   if (!r.is_map(n, what)) return out;
   if (n.size() == 0) r.error(n, what + " is empty");
   for (const auto& kv : n) {
+    if (null_value && kv.second.IsNull()) {
+      out.emplace_back(kv.first.Scalar(), null_value);
+      continue;
+    }
     auto v = r.scalar(kv.second, what + " value of '" + kv.first.Scalar() + "'");
     if (v) out.emplace_back(kv.first.Scalar(), *v);
   }
@@ -381,7 +498,8 @@ TransformConfig read_transform(Reader& r, const YAML::Node& n) {
     }
   } else if (k == "mask") {
     t.kind = TransformConfig::Kind::mask;
-    t.pairs = read_pairs(r, body, "mask");
+    // `col: null` (YAML's null) selects the null method, as "null" does.
+    t.pairs = read_pairs(r, body, "mask", "null");
     // "salt" is the one key that is not a column.
     for (auto it = t.pairs.begin(); it != t.pairs.end(); ++it)
       if (it->first == "salt") { t.salt = it->second; t.pairs.erase(it); break; }
@@ -399,6 +517,7 @@ TransformConfig read_transform(Reader& r, const YAML::Node& n) {
       if (!fs::exists(t.path)) r.error(body, "lua file " + t.path + " does not exist");
     }
   } else {
+    if (!kv.first.IsScalar()) { r.error(kv.first, "a transform's kind must be a name"); return t; }
     std::string msg = "unknown transform '" + k + "'";
     if (auto s = did_you_mean(k, kinds)) msg += "; did you mean '" + *s + "'?";
     else msg += " (expected one of: " + Reader::join(kinds) + ")";
@@ -473,7 +592,11 @@ StepConfig read_step(Reader& r, const YAML::Node& n, const Pipeline& p, std::siz
   if (auto tn = n["transform"]) {
     if (!tn.IsSequence()) r.error(tn, where + " transform must be a list of transforms");
     else
-      for (const auto& item : tn) s.transforms.push_back(read_transform(r, item));
+      for (const auto& item : tn) {
+      s.transforms.push_back(read_transform(r, item));
+      // Lua code is compiled now (not run), so a syntax error is found by validate.
+      if (auto problem = check_transform_code(s.transforms.back())) r.error(item, where + ": " + *problem);
+    }
   }
 
   if (!n["load"]) {
@@ -515,9 +638,41 @@ StepConfig read_step(Reader& r, const YAML::Node& n, const Pipeline& p, std::siz
   return s;
 }
 
+// Schemas a target cannot have or that contradict each other.
+void check_step_schemas(Reader& r, const Pipeline& p) {
+  for (std::size_t i = 0; i < p.steps.size(); ++i) {
+    const auto& st = p.steps[i];
+    const auto& to = p.connections.at(st.load.to);
+    if (!st.load.schema.empty() && (to.driver == "sqlite" || to.driver == "csv"))
+      r.error(st.load.location, "step '" + st.name + "': load schema: does not apply to a " + to.driver + " target (it has no schemas)");
+    if (st.extract.tables) continue;
+    TableRef target = targets::single_target(st);
+    TableRef named = TableRef::parse(st.load.table);
+    if (!st.load.schema.empty() && !named.schema.empty() && named.schema != st.load.schema)
+      r.error(st.load.location, "step '" + st.name + "': load table " + st.load.table + " is in schema " + named.schema +
+                                    ", but load schema: says " + st.load.schema + "; give the schema once");
+    if (!target.schema.empty() && (to.driver == "sqlite" || to.driver == "csv") && st.load.schema.empty())
+      r.error(st.load.location, "step '" + st.name + "': load table " + st.load.table + " names a schema, which a " + to.driver +
+                                    " target does not have");
+  }
+}
+
+Pipeline load_pipeline_file(const std::string& path, const Environment& env);
 }  // namespace
 
 Pipeline load_pipeline(const std::string& path, const Environment& env) {
+  try {
+    return load_pipeline_file(path, env);
+  } catch (const ConfigErrors&) {
+    throw;
+  } catch (const std::exception& e) {
+    // A shape of file the checks above did not foresee: still a pipeline-file error.
+    throw ConfigErrors({make_diagnostic(path, 0, std::string("cannot read the pipeline: ") + redact::url_userinfo(e.what()))});
+  }
+}
+
+namespace {
+Pipeline load_pipeline_file(const std::string& path, const Environment& env) {
   std::vector<Diagnostic> errors;
   Pipeline p;
   p.file = fs::absolute(path).lexically_normal().string();
@@ -606,15 +761,34 @@ Pipeline load_pipeline(const std::string& path, const Environment& env) {
     if (!sn.IsMap()) continue;
     auto from = p.connections.find(st.extract.from);
     auto to = p.connections.find(st.load.to);
-    if (from != p.connections.end() && from->second.driver == "csv" && sn["extract"].IsMap()) {
+    if (from != p.connections.end() && from->second.driver == "csv" && sn["extract"] && sn["extract"].IsMap()) {
       if (!st.extract.query.empty()) r.error(sn["extract"]["query"], "step '" + st.name + "': a CSV connection has no query language; use table:");
       if (!st.extract.where.empty()) r.error(sn["extract"]["where"], "step '" + st.name + "': a CSV connection cannot apply where: (use a filter transform)");
     }
-    if (to != p.connections.end() && to->second.driver == "csv" && st.load.mode == LoadMode::upsert && sn["load"].IsMap())
+    if (to != p.connections.end() && to->second.driver == "csv" && st.load.mode == LoadMode::upsert && sn["load"] && sn["load"].IsMap())
       r.error(sn["load"]["mode"] ? sn["load"]["mode"] : sn["load"], "step '" + st.name + "': a CSV target supports append, truncate and replace, not upsert");
   }
+  if (errors.empty()) check_step_schemas(r, p);
   if (!errors.empty()) throw ConfigErrors(std::move(errors));
   return p;
+}
+}  // namespace
+
+std::vector<Diagnostic> check_targets(const Pipeline& p, const std::vector<std::string>& steps) {
+  std::vector<targets::UnitTables> units;
+  for (std::size_t i = 0; i < p.steps.size(); ++i) {
+    const auto& st = p.steps[i];
+    if (!steps.empty() && std::find(steps.begin(), steps.end(), st.name) == steps.end()) continue;
+    if (st.extract.tables) continue;  // its tables are known once run or plan lists them
+    units.push_back({st.name, st.extract.query.empty() ? &p.connections.at(st.extract.from) : nullptr,
+                     TableRef::parse(st.extract.table), &p.connections.at(st.load.to), targets::single_target(st), i});
+  }
+  std::vector<Diagnostic> out;
+  for (const auto& problem : targets::check(units)) {
+    const auto& at = p.steps[units[problem.index].step_index].load.location;
+    out.push_back(make_diagnostic(at.file, at.line, problem.message, at.column));
+  }
+  return out;
 }
 
 }  // namespace sluice::config

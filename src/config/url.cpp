@@ -1,5 +1,6 @@
 #include <filesystem>
 
+#include "core/redact.h"
 #include "sluice/config.h"
 
 namespace sluice::config {
@@ -68,18 +69,26 @@ std::string apply_url(const std::string& url, const std::string& base_dir, Conne
 
   if (rest.rfind("//", 0) != 0) return "expected " + scheme + "://host/database";
   rest = rest.substr(2);
-  std::string query;
-  if (auto q = rest.find('?'); q != std::string::npos) { query = rest.substr(q + 1); rest = rest.substr(0, q); }
-  std::string path;
-  if (auto slash = rest.find('/'); slash != std::string::npos) { path = rest.substr(slash + 1); rest = rest.substr(0, slash); }
   bool ok = true;
+  // The userinfo runs to the last '@': a password holding an unescaped '/', '?', '#' or
+  // '@' still parses, and no part of it can end up in the host, port, path or query
+  // (whose errors quote them).
   if (auto at = rest.rfind('@'); at != std::string::npos) {
     std::string userinfo = rest.substr(0, at);
     rest = rest.substr(at + 1);
     auto c = userinfo.find(':');
     out.user = percent_decode(userinfo.substr(0, c), ok);
+    if (!ok) return "bad %-escape in the URL's user name";
     if (c != std::string::npos) out.password = percent_decode(userinfo.substr(c + 1), ok);
+    if (!ok) return "bad %-escape in the URL's password (write % as %25)";
+    if (out.password.find('\0') != std::string::npos) return "the URL's password holds a NUL byte (%00), which no database accepts";
+    if (out.user.find('\0') != std::string::npos) return "the URL's user name holds a NUL byte (%00)";
+    redact::add_secret(out.password);
   }
+  std::string query;
+  if (auto q = rest.find('?'); q != std::string::npos) { query = rest.substr(q + 1); rest = rest.substr(0, q); }
+  std::string path;
+  if (auto slash = rest.find('/'); slash != std::string::npos) { path = rest.substr(slash + 1); rest = rest.substr(0, slash); }
   std::string hostport = rest;
   std::string port;
   if (!hostport.empty() && hostport[0] == '[') {
@@ -99,12 +108,13 @@ std::string apply_url(const std::string& url, const std::string& base_dir, Conne
   if (!port.empty()) {
     for (char ch : port)
       if (!std::isdigit(static_cast<unsigned char>(ch))) return "port '" + port + "' is not a number";
-    int p = std::stoi(port.substr(0, 6));
+    int p = port.size() > 5 ? 0 : std::stoi(port);
     if (p < 1 || p > 65535) return "port " + port + " is out of range 1-65535";
     out.port = p;
   }
   out.database = percent_decode(path, ok);
-  if (!ok) return "bad %-escape in the URL";
+  if (!ok) return "bad %-escape in the URL's database name";
+  if (out.database.find('\0') != std::string::npos) return "the URL's database name holds a NUL byte (%00)";
 
   std::size_t start = 0;
   while (start < query.size()) {
@@ -115,6 +125,7 @@ std::string apply_url(const std::string& url, const std::string& base_dir, Conne
     auto eq = kv.find('=');
     std::string k = kv.substr(0, eq);
     std::string v = eq == std::string::npos ? "" : percent_decode(kv.substr(eq + 1), ok);
+    if (!ok) return "bad %-escape in URL parameter '" + k + "'";
     if (k == "sslmode" || k == "ssl-mode" || k == "ssl_mode" || k == "tls") {
       auto m = parse_tls_mode(v);
       if (!m) return "unknown TLS mode '" + v + "': expected disable, prefer, require, verify-ca or verify-full";
@@ -128,7 +139,8 @@ std::string apply_url(const std::string& url, const std::string& base_dir, Conne
         bool digits = !v.empty();
         for (char ch : v) digits = digits && std::isdigit(static_cast<unsigned char>(ch));
         if (!digits) return "connect_timeout '" + v + "' is not a duration";
-        d = Millis(std::stoll(v) * 1000);
+        d = parse_duration(v + "s");
+        if (!d) return "connect_timeout '" + v + "' is out of range";
       }
       out.connect_timeout = *d;
     } else {

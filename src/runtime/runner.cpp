@@ -14,6 +14,7 @@
 
 #include <unistd.h>
 
+#include "core/targets.h"
 #include "drivers/sql_text.h"
 #include "runtime/rejects.h"
 #include "runtime/retry.h"
@@ -110,11 +111,21 @@ std::vector<TableRef> select_tables(const TablePatterns& patterns, Connection& s
 }
 
 std::vector<StepTable> step_tables(const StepConfig& step, Connection& source) {
-  if (!step.extract.tables) return {{TableRef::parse(step.extract.table), TableRef::parse(step.load.table), step.name}};
+  if (!step.extract.tables) return {{TableRef::parse(step.extract.table), targets::single_target(step), step.name}};
   std::vector<StepTable> out;
   for (const auto& t : select_tables(*step.extract.tables, source))
     out.push_back({t, {step.load.schema, t.name}, step.name + "/" + t.name});
   return out;
+}
+
+void check_step_tables(const Pipeline& p, const std::vector<std::pair<const StepConfig*, StepTable>>& tables, bool writes) {
+  std::vector<targets::UnitTables> units;
+  for (const auto& [step, t] : tables)
+    units.push_back({t.name, step->extract.query.empty() ? &p.connections.at(step->extract.from) : nullptr, t.source,
+                     writes ? &p.connections.at(step->load.to) : nullptr, t.target, 0});
+  std::string msg;
+  for (const auto& problem : targets::check(units)) msg += (msg.empty() ? "" : "\n") + problem.message;
+  if (!msg.empty()) throw Error(ErrorClass::config, msg);
 }
 
 RunResult Runner::run() {
@@ -135,6 +146,9 @@ RunResult Runner::run() {
   std::map<std::string, std::unique_ptr<Connection>> targets;
   std::vector<std::unique_ptr<RunLock>> locks;  // released last, when run() returns
   std::string resume_run;
+  // Exit 2 promises that nothing was written: once a target was connected to (a SQLite
+  // file created, a lock or run marker written), a pipeline mistake found later is exit 1.
+  bool touched_targets = false;
   try {
     for (const auto* s : steps) {
       auto source = drivers_.connect(pipeline_.connections.at(s->extract.from));
@@ -157,10 +171,24 @@ RunResult Runner::run() {
           }
         }
       }
+      // Sources are checked before any target is touched, so that a missing table or
+      // an unreadable file is a usage error with nothing written anywhere.
+      if (s->extract.query.empty())
+        for (const auto& u : step_units)
+          if (!source->describe(u.source_table))
+            throw Error(ErrorClass::config, "step " + u.state_key + ": source table " + u.source_table.display() +
+                                                " does not exist in " + pipeline_.connections.at(s->extract.from).display());
       for (auto& u : step_units) units.push_back(std::move(u));
+    }
+    {
+      std::vector<std::pair<const StepConfig*, StepTable>> tables;
+      for (const auto& u : units) tables.push_back({u.step, {u.source_table, u.target_table, u.state_key}});
+      check_step_tables(pipeline_, tables, !options_.dry_run);
+    }
+    touched_targets = !options_.dry_run;
+    for (const auto* s : steps)
       if (!options_.dry_run && !targets.count(s->load.to))
         targets[s->load.to] = drivers_.connect(pipeline_.connections.at(s->load.to));
-    }
     // One run of a pipeline at a time, in every target it writes to (taken in name
     // order, so two runs cannot each hold half). Shards of one pipeline run side by side.
     const std::string lock_name = options_.shard_count > 1 ? pipeline_.name + "#shard" + std::to_string(options_.shard_index) + "/" +
@@ -204,6 +232,7 @@ RunResult Runner::run() {
   } catch (const Error& e) {
     spdlog::error("{}", e.what());
     result.exit_code = exit_code_for(e.error_class());
+    if (result.exit_code == kExitUsage && touched_targets) result.exit_code = kExitFailed;
     return result;
   } catch (const std::exception& e) {
     spdlog::error("internal error: {}", e.what());
@@ -311,16 +340,12 @@ RunResult Runner::run() {
     for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
     for (auto& t : pool) t.join();
   }
-  bool wrote_data = false;
   for (std::size_t i = 0; i < units.size(); ++i) {
     if (!results[i]) continue;
-    wrote_data = wrote_data || results[i]->commits > 0;
     result.steps.push_back(std::move(*results[i]));
     if (codes[i] != kExitOk && result.exit_code == kExitOk) result.exit_code = codes[i];
   }
-  // Exit 2 promises that nothing was written: once a step has committed rows, a
-  // pipeline mistake found later (a column missing in a target) is a failed run.
-  if (result.exit_code == kExitUsage && wrote_data) result.exit_code = kExitFailed;
+  if (result.exit_code == kExitUsage && touched_targets) result.exit_code = kExitFailed;
   return result;
 }
 

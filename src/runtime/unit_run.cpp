@@ -6,6 +6,7 @@
 #include <functional>
 #include <limits>
 
+#include "core/targets.h"
 #include "runtime/prefetch.h"
 #include "runtime/progress.h"
 #include "runtime/rejects.h"
@@ -243,6 +244,8 @@ void UnitRun::attempt(std::int64_t isolate_until) {
   load.pipeline = pipeline_.name;
   load.state_key = unit_.state_key;
   load.resuming = resuming;
+  // Before the driver creates or writes anything: no name of the table may be cut short.
+  targets::check_table_names(pipeline_.connections.at(step.load.to).driver, load.table, load.schema.names());
   auto sink = target_conn->open_sink(load);
 
   // Without a key or a stable position a resumed read could not find its place:

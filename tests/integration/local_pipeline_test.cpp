@@ -12,6 +12,7 @@ using namespace sluice;
 namespace {
 
 using test::run_pipeline;
+using test::run_steps_in_turn;
 
 struct Db {
   explicit Db(const std::string& path) { sqlite3_open(path.c_str(), &db); }
@@ -57,7 +58,7 @@ TEST(LocalPipeline, CsvSqliteCsvSqliteRoundTripIsByteForByte) {
                    "  - {name: a, extract: {from: in, table: things}, load: {to: db1, table: things, key: [id]}}\n"
                    "  - {name: b, extract: {from: db1, table: things}, load: {to: out, table: things}}\n"
                    "  - {name: c, extract: {from: out, table: things}, load: {to: db2, table: things, key: [id]}}\n");
-  auto r = run_pipeline(dir.file("p.yaml"));
+  auto r = run_steps_in_turn(dir.file("p.yaml"));
   ASSERT_EQ(r.exit_code, 0);
   ASSERT_EQ(r.steps.size(), 3u);
   for (const auto& s : r.steps) EXPECT_EQ(s.rows_written, 8) << s.name;

@@ -17,6 +17,7 @@ using namespace sluice;
 namespace {
 
 using test::run_pipeline;
+using test::run_steps_in_turn;
 
 using test::pg_scalar;
 
@@ -73,7 +74,7 @@ TEST(MySql, EveryTypeToPostgresAndBackIsExact) {
                    "steps:\n"
                    "  - {name: to_pg, extract: {from: my, table: types}, load: {to: pg, table: mtypes}}\n"
                    "  - {name: back, extract: {from: pg, table: mtypes}, load: {to: my, table: types_pg}}\n");
-  auto r = run_pipeline(dir.file("p.yaml"));
+  auto r = run_steps_in_turn(dir.file("p.yaml"));
   ASSERT_EQ(r.exit_code, 0) << (r.steps.empty() ? "" : r.steps.back().error);
   EXPECT_EQ(my.scalar("SELECT COUNT(*) FROM types_pg"), "3");
   for (const char* col : kColumns) EXPECT_EQ(mysql_differences(my, "types", "types_pg", col), "0") << "column " << col;
@@ -118,7 +119,7 @@ TEST(MySql, EveryTypeToSqliteAndBackIsExact) {
                    "steps:\n"
                    "  - {name: to_lite, extract: {from: my, table: types}, load: {to: lite, table: types}}\n"
                    "  - {name: back, extract: {from: lite, table: types}, load: {to: my, table: types_lite}}\n");
-  auto r = run_pipeline(dir.file("p.yaml"));
+  auto r = run_steps_in_turn(dir.file("p.yaml"));
   ASSERT_EQ(r.exit_code, 0) << (r.steps.empty() ? "" : r.steps.back().error);
   EXPECT_EQ(my.scalar("SELECT COUNT(*) FROM types_lite"), "3");
   for (const char* col : kColumns) EXPECT_EQ(mysql_differences(my, "types", "types_lite", col), "0") << "column " << col;
@@ -155,7 +156,7 @@ TEST(MySql, TwoHundredThousandRowsBothWaysWithChecksums) {
                    "steps:\n"
                    "  - {name: to_pg, extract: {from: my, table: big}, load: {to: pg, table: big}}\n"
                    "  - {name: back, extract: {from: pg, table: big}, load: {to: my, table: big_back}}\n");
-  auto r = run_pipeline(dir.file("p.yaml"));
+  auto r = run_steps_in_turn(dir.file("p.yaml"));
   ASSERT_EQ(r.exit_code, 0) << (r.steps.empty() ? "" : r.steps.back().error);
   const std::string my_sum =
       "SELECT CONCAT(COUNT(*), ':', MD5(GROUP_CONCAT(CONCAT_WS('|', id, name, COALESCE(amount, 'N'), "

@@ -16,6 +16,7 @@ namespace {
 using Pg = test::PgClient;
 
 using test::run_pipeline;
+using test::run_steps_in_turn;
 
 }  // namespace
 
@@ -50,7 +51,7 @@ TEST(Postgres, EveryTypeRoundTripsThroughSqliteExactly) {
                    "steps:\n"
                    "  - {name: out, extract: {from: pg, table: rt.types}, load: {to: lite, table: types}}\n"
                    "  - {name: back, extract: {from: lite, table: types}, load: {to: pg, table: rt.types_back}}\n");
-  auto r = run_pipeline(dir.file("p.yaml"));
+  auto r = run_steps_in_turn(dir.file("p.yaml"));
   ASSERT_EQ(r.exit_code, 0) << (r.steps.empty() ? "" : r.steps.back().error);
   EXPECT_EQ(pg.scalar("SELECT count(*) FROM rt.types_back"), "3");
   // Column by column, in text form (enum becomes text: same text).

@@ -5,10 +5,13 @@
 #include <boost/program_options.hpp>
 #include <filesystem>
 #include <fstream>
+#include <cstring>
 #include <iostream>
+#include <sstream>
 
 #include "cli/commands/commands.h"
 #include "cli/commands/logging.h"
+#include "core/redact.h"
 #include "runtime/progress.h"
 #include "runtime/signals.h"
 #include "runtime/verify.h"
@@ -43,17 +46,22 @@ po::options_description common_options() {
 
 }  // namespace
 
-// Loads the pipeline with the environment the CLI options describe. Prints every
-// problem and returns nullopt on failure.
-std::optional<Pipeline> load(const std::string& path, const po::variables_map& vm) {
+// Loads the pipeline with the environment the CLI options describe and checks what the
+// chosen steps (all when empty) would write. Prints every problem and returns nullopt
+// on failure.
+std::optional<Pipeline> load(const std::string& path, const po::variables_map& vm, const std::vector<std::string>& steps,
+                             bool check_writes) {
   try {
     auto env = config::Environment::from_process();
     if (vm.count("env-file")) env.add_env_file(vm["env-file"].as<std::string>());
     else if (std::filesystem::exists(".env")) env.add_env_file(".env");
-    return config::load_pipeline(path, env);
+    Pipeline p = config::load_pipeline(path, env);
+    // verify only reads: steps that must run apart can still be compared together.
+    auto problems = check_writes ? config::check_targets(p, steps) : std::vector<config::Diagnostic>{};
+    if (!problems.empty()) throw config::ConfigErrors(std::move(problems));
+    return p;
   } catch (const config::ConfigErrors& e) {
-    for (const auto& d : e.diagnostics()) std::cerr << d.display() << "\n";
-    std::cerr << e.diagnostics().size() << (e.diagnostics().size() == 1 ? " error" : " errors") << " in " << path << "\n";
+    print_diagnostics(e.diagnostics(), path);
     return std::nullopt;
   }
 }
@@ -105,7 +113,9 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
   const std::string path = vm["pipeline"].as<std::string>();
-  auto pipeline = load(path, vm);
+  RunOptions ro;
+  if (vm.count("step")) ro.steps = vm["step"].as<std::vector<std::string>>();
+  auto pipeline = load(path, vm, ro.steps, command != "verify" && command != "state");
   if (!pipeline) return kExitUsage;
 
   DriverRegistry drivers;
@@ -116,15 +126,17 @@ int main(int argc, char** argv) {
               << " connections)\n";
     return 0;
   }
-  if (command == "plan") return plan_command(*pipeline, drivers, std::cout);
-  if (command == "verify") return runtime::verify_pipeline(*pipeline, drivers, std::cout);
-  if (command == "state") {
-    std::string reset = vm.count("reset") ? vm["reset"].as<std::string>() : "";
-    return state_command(*pipeline, drivers, reset, vm.count("reset-all") > 0, std::cout);
+  if (command == "plan" || command == "verify" || command == "state") {
+    // Collected, then printed with secrets masked (an error text can quote a server's).
+    std::ostringstream out;
+    int code = 0;
+    if (command == "plan") code = plan_command(*pipeline, drivers, out);
+    else if (command == "verify") code = runtime::verify_pipeline(*pipeline, drivers, out);
+    else code = state_command(*pipeline, drivers, vm.count("reset") ? vm["reset"].as<std::string>() : "", vm.count("reset-all") > 0, out);
+    std::cout << redact::apply(out.str());
+    return code;
   }
 
-  RunOptions ro;
-  if (vm.count("step")) ro.steps = vm["step"].as<std::vector<std::string>>();
   for (const auto& s : ro.steps) {
     bool known = false;
     for (const auto& st : pipeline->steps) known = known || st.name == s;
@@ -159,15 +171,32 @@ int main(int argc, char** argv) {
   }
   // Several live progress lines would overwrite each other on one terminal line.
   ro.progress = runtime::progress_wanted(progress) && ro.parallel == 1;
+  // A report that was asked for but cannot be written is a failure: find out before
+  // anything runs (nothing is written yet, so that is a usage error).
+  const std::string report = vm.count("report") ? vm["report"].as<std::string>() : "";
+  if (!report.empty()) {
+    std::error_code ec;
+    bool existed = std::filesystem::exists(report, ec);
+    std::ofstream probe(report, std::ios::app);
+    if (std::filesystem::is_directory(report, ec) || !probe) {
+      spdlog::error("cannot write the report to {}: {}", report, std::filesystem::is_directory(report, ec) ? "it is a folder" : std::strerror(errno));
+      return kExitUsage;
+    }
+    probe.close();
+    if (!existed) std::filesystem::remove(report, ec);
+  }
   runtime::install_stop_handlers();
   Runner runner(*pipeline, drivers, ro);
   RunResult result = runner.run();
-  std::cout << format_summary(result);
-  if (vm.count("report")) {
-    const std::string path = vm["report"].as<std::string>();
-    std::ofstream out(path, std::ios::trunc);
-    out << format_report(*pipeline, result);
-    if (!out) spdlog::error("cannot write the report to {}", path);
+  std::cout << redact::apply(format_summary(result));
+  if (!report.empty()) {
+    std::ofstream out(report, std::ios::trunc);
+    out << redact::apply(format_report(*pipeline, result));
+    out.close();
+    if (!out) {
+      spdlog::error("cannot write the report to {}: {}", report, std::strerror(errno));
+      if (result.exit_code == kExitOk) result.exit_code = kExitFailed;
+    }
   }
   if (result.exit_code == 0) spdlog::info("run {} finished", result.run_id);
   else spdlog::error("run {} failed (exit {})", result.run_id, result.exit_code);

@@ -9,37 +9,76 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 
+#include "core/redact.h"
+
 namespace sluice::cli {
 namespace {
+
+bool g_json = false;
+
+std::string utc_time(std::chrono::system_clock::time_point tp) {
+  auto t = std::chrono::system_clock::to_time_t(tp);
+  auto us = std::chrono::duration_cast<std::chrono::microseconds>(tp.time_since_epoch()).count() % 1000000;
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", std::gmtime(&t));
+  char frac[16];
+  std::snprintf(frac, sizeof frac, ".%06lldZ", static_cast<long long>(us));
+  return std::string(buf) + frac;
+}
+
+void write_json_line(const nlohmann::json& j) {
+  std::cerr << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+}
 
 // One JSON object per line on stderr: {"time","level","msg"}.
 class JsonLineSink final : public spdlog::sinks::base_sink<std::mutex> {
  protected:
   void sink_it_(const spdlog::details::log_msg& msg) override {
-    auto t = std::chrono::system_clock::to_time_t(msg.time);
-    auto us = std::chrono::duration_cast<std::chrono::microseconds>(msg.time.time_since_epoch()).count() % 1000000;
-    char buf[40];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", std::gmtime(&t));
-    char frac[16];
-    std::snprintf(frac, sizeof frac, ".%06lldZ", static_cast<long long>(us));
     nlohmann::json j;
-    j["time"] = std::string(buf) + frac;
+    j["time"] = utc_time(msg.time);
     j["level"] = std::string(spdlog::level::to_string_view(msg.level).data(), spdlog::level::to_string_view(msg.level).size());
-    j["msg"] = std::string(msg.payload.data(), msg.payload.size());
-    std::cerr << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    j["msg"] = redact::apply(std::string_view(msg.payload.data(), msg.payload.size()));
+    write_json_line(j);
+  }
+  void flush_() override { std::cerr.flush(); }
+};
+
+// Text lines as spdlog formats them, with secrets masked.
+class TextSink final : public spdlog::sinks::base_sink<std::mutex> {
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    spdlog::memory_buf_t formatted;
+    formatter_->format(msg, formatted);
+    std::cerr << redact::apply(std::string_view(formatted.data(), formatted.size()));
   }
   void flush_() override { std::cerr.flush(); }
 };
 
 }  // namespace
 
+bool json_logs() { return g_json; }
+
+void print_diagnostics(const std::vector<config::Diagnostic>& diagnostics, const std::string& path) {
+  if (g_json) {
+    for (const auto& d : diagnostics)
+      write_json_line({{"time", utc_time(std::chrono::system_clock::now())}, {"level", "error"},
+                       {"msg", redact::apply(d.message)}, {"file", d.location.file}, {"line", d.location.line},
+                       {"column", d.location.column}});
+    return;
+  }
+  for (const auto& d : diagnostics) std::cerr << redact::apply(d.display()) << "\n";
+  std::cerr << diagnostics.size() << (diagnostics.size() == 1 ? " error" : " errors") << " in " << path << "\n";
+}
+
 bool setup_logging(const std::string& format, const std::string& level) {
   std::shared_ptr<spdlog::logger> logger;
   if (format == "json") {
     logger = std::make_shared<spdlog::logger>("sluice", std::make_shared<JsonLineSink>());
+    g_json = true;
   } else if (format == "text") {
-    logger = spdlog::stderr_color_mt("sluice");
-    logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ %v");
+    logger = std::make_shared<spdlog::logger>("sluice", std::make_shared<TextSink>());
+    logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %-5l %v");
+    g_json = false;
   } else {
     return false;
   }

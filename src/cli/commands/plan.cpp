@@ -41,6 +41,13 @@ std::string lossy(const TypeInfo& from, const TypeInfo& to) {
 int plan_command(const Pipeline& p, const DriverRegistry& drivers, std::ostream& out) {
   int flagged = 0;
   try {
+    // The same checks run makes before it writes: names that fit, one writer per table.
+    std::vector<std::pair<const StepConfig*, StepTable>> all;
+    for (const auto& step : p.steps) {
+      auto src = drivers.connect(p.connections.at(step.extract.from));
+      for (auto& t : step_tables(step, *src)) all.push_back({&step, t});
+    }
+    check_step_tables(p, all, true);
     for (const auto& step : p.steps) {
       auto src = drivers.connect(p.connections.at(step.extract.from));
       auto dst = drivers.connect(p.connections.at(step.load.to));

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/identifiers.h"
 #include "drivers/csv/csv_format.h"
 #include "drivers/file_lock.h"
 #include "sluice/connection.h"
@@ -31,6 +32,12 @@ namespace {
 void fsync_path(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY);
   if (fd >= 0) { ::fsync(fd); ::close(fd); }
+}
+
+std::string csv_file(const std::string& folder, const TableRef& t) {
+  if (!t.schema.empty())
+    throw Error(ErrorClass::config, "a CSV folder has no schemas: table " + t.display() + " cannot be written to or read from " + folder);
+  return (fs::path(folder) / (ident::file_stem(t.name) + ".csv")).string();
 }
 
 std::string now_text() {
@@ -99,7 +106,16 @@ class CsvSource final : public Source {
     Row header;
     if (!reader_.next(header)) throw Error(ErrorClass::config, "CSV file " + path + " is empty: it needs a header row");
     std::vector<std::string> names;
-    for (auto& v : header) names.push_back(v.str());
+    for (auto& v : header) {
+      const std::string name = v.is_null() ? std::string() : v.str();
+      const std::string column = "column " + std::to_string(names.size() + 1) + " of the header of " + path;
+      if (name.empty()) throw Error(ErrorClass::config, column + " has no name");
+      auto dup = std::find(names.begin(), names.end(), name);
+      if (dup != names.end())
+        throw Error(ErrorClass::config, column + " repeats the name '" + name + "' of column " +
+                                            std::to_string(dup - names.begin() + 1));
+      names.push_back(name);
+    }
     for (const auto& n : names) schema_.columns.push_back({n, TypeInfo::of(TypeId::text), true});
     if (!req.columns.empty()) {
       Schema picked;
@@ -148,7 +164,7 @@ class CsvSink final : public Sink {
  public:
   CsvSink(std::string folder, const Dialect& d, LoadRequest req, std::int64_t resume_offset)
       : dialect_(d), req_(std::move(req)), state_(folder) {
-    final_path_ = (fs::path(folder) / (req_.table.name + ".csv")).string();
+    final_path_ = csv_file(folder, req_.table);
     // truncate and replace build the new file aside and swap it in at the end, so
     // readers never see a half-written file and a failed run leaves the old one.
     bool aside = req_.mode != LoadMode::append;
@@ -246,13 +262,18 @@ class CsvConnection final : public Connection {
     dialect_.encoding = cfg.encoding;
   }
 
-  std::string file_of(const TableRef& t) const { return (fs::path(cfg_.path) / (t.name + ".csv")).string(); }
+  // Table names become file names only through ident::file_stem, so no name can
+  // reach outside the folder.
+  std::string file_of(const TableRef& t) const { return csv_file(cfg_.path, t); }
 
   std::vector<TableRef> list_tables(const std::string&) override {
     std::vector<TableRef> out;
     std::error_code ec;
     for (const auto& e : fs::directory_iterator(cfg_.path, ec))
-      if (e.is_regular_file() && e.path().extension() == ".csv") out.push_back({"", e.path().stem().string()});
+      if (e.is_regular_file() && e.path().extension() == ".csv") {
+        std::string table = ident::table_of_stem(e.path().stem().string());
+        if (!ident::is_reserved(table)) out.push_back({"", table});
+      }
     if (ec) throw Error(ErrorClass::connect, "cannot list CSV folder " + cfg_.path + ": " + ec.message());
     std::sort(out.begin(), out.end(), [](const TableRef& a, const TableRef& b) { return a.name < b.name; });
     return out;

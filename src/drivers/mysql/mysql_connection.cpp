@@ -13,6 +13,7 @@
 
 #include "drivers/mysql/mysql_conn.h"
 #include "drivers/mysql/mysql_types.h"
+#include "core/identifiers.h"
 #include "drivers/sql_text.h"
 #include "sluice/connection.h"
 #include "sluice/registry.h"
@@ -160,8 +161,8 @@ class MySink final : public Sink {
     }
   }
 
-  static TableRef staging(const TableRef& t) { return {t.schema, t.name + "__sluice_staging"}; }
-  static TableRef retired(const TableRef& t) { return {t.schema, t.name + "__sluice_old"}; }
+  static TableRef staging(const TableRef& t) { return {t.schema, ident::derived(ident::rule_for("mysql"), t.name, "staging")}; }
+  static TableRef retired(const TableRef& t) { return {t.schema, ident::derived(ident::rule_for("mysql"), t.name, "old")}; }
 
   void begin() override {
     conn_->exec("START TRANSACTION");
@@ -316,9 +317,10 @@ class MyConnection final : public Connection {
   std::vector<TableRef> list_tables(const std::string& schema) override {
     std::string s = schema.empty() ? cfg_.database : schema;
     auto rows = query("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE' "
-                      "AND TABLE_NAME <> 'sluice_state' AND TABLE_NAME <> 'sluice_lock' AND TABLE_NAME NOT LIKE '%\\_\\_sluice\\_%' ORDER BY TABLE_NAME", {s});
+                      "ORDER BY TABLE_NAME", {s});
     std::vector<TableRef> out;
-    for (auto& r : rows) out.push_back({schema, r[0]});
+    for (auto& r : rows)
+      if (!ident::is_reserved(r[0])) out.push_back({schema, r[0]});
     return out;
   }
 

@@ -4,6 +4,7 @@
 
 #include "drivers/postgres/pg_conn.h"
 #include "drivers/postgres/pg_types.h"
+#include "core/identifiers.h"
 #include "drivers/sql_text.h"
 #include "sluice/connection.h"
 #include "sluice/registry.h"
@@ -78,7 +79,7 @@ class PgSink final : public Sink {
     for (const auto& c : req_.schema.columns) cols_ += (cols_.empty() ? "" : ", ") + q(c.name);
   }
 
-  static TableRef staging(const TableRef& t) { return {t.schema, t.name + "__sluice_staging"}; }
+  static TableRef staging(const TableRef& t) { return {t.schema, ident::derived(ident::rule_for("postgres"), t.name, "staging")}; }
 
   void begin() override {
     conn_->exec("BEGIN");
@@ -214,10 +215,11 @@ class PgConnection final : public Connection {
   std::vector<TableRef> list_tables(const std::string& schema) override {
     std::string s = schema.empty() ? "public" : schema;
     auto r = conn_->exec("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                         "WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND c.relname <> 'sluice_state' "
-                         "AND c.relname <> 'sluice_lock' AND c.relname NOT LIKE '%\\_\\_sluice\\_staging' ORDER BY 1", {s.c_str()});
+                         "WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') "
+                         "ORDER BY 1", {s.c_str()});
     std::vector<TableRef> out;
-    for (int i = 0; i < PQntuples(r.get()); ++i) out.push_back({schema, PQgetvalue(r.get(), i, 0)});
+    for (int i = 0; i < PQntuples(r.get()); ++i)
+      if (!ident::is_reserved(PQgetvalue(r.get(), i, 0))) out.push_back({schema, PQgetvalue(r.get(), i, 0)});
     return out;
   }
 

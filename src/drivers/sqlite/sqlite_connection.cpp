@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "drivers/file_lock.h"
+#include "core/identifiers.h"
 #include "drivers/sql_text.h"
 #include "drivers/sqlite/sqlite_db.h"
 #include "drivers/sqlite/sqlite_types.h"
@@ -134,7 +135,7 @@ class SqliteSink final : public Sink {
 
   std::int64_t commits() const override { return commits_; }
 
-  static TableRef staging_name(const TableRef& t) { return {t.schema, t.name + "__sluice_staging"}; }
+  static TableRef staging_name(const TableRef& t) { return {t.schema, ident::derived(ident::rule_for("sqlite"), t.name, "staging")}; }
 
  private:
   void bind_transient(sqlite3_stmt* st, int idx, const Value& v) {
@@ -195,9 +196,10 @@ class SqliteConnection final : public Connection {
 
   std::vector<TableRef> list_tables(const std::string&) override {
     Stmt st(existing_reader(), "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-                 "AND name <> 'sluice_state' AND name NOT LIKE '%\\_\\_sluice\\_staging' ESCAPE '\\' ORDER BY name");
+                 "ORDER BY name");
     std::vector<TableRef> out;
-    while (st.step()) out.push_back({"", st.text(0)});
+    while (st.step())
+      if (!ident::is_reserved(st.text(0))) out.push_back({"", st.text(0)});
     return out;
   }
 

@@ -1,0 +1,135 @@
+#include "core/identifiers.h"
+
+#include <cstdint>
+#include <cstdio>
+
+namespace sluice::ident {
+namespace {
+
+constexpr const char* kMarker = "__sluice_";
+// A CSV table is <stem>.csv, rewritten through <stem>.csv.sluice-tmp; file names are at
+// most 255 bytes on Linux file systems.
+constexpr std::size_t kCsvSuffix = sizeof(".csv.sluice-tmp") - 1;
+
+std::size_t utf8_chars(const std::string& s) {
+  std::size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+// The longest prefix of `s` within `limit` units that does not split a UTF-8 sequence.
+std::string prefix(const std::string& s, std::size_t limit, bool bytes) {
+  std::size_t units = 0, end = 0;
+  for (std::size_t i = 0; i < s.size();) {
+    std::size_t len = 1;
+    while (i + len < s.size() && (static_cast<unsigned char>(s[i + len]) & 0xC0) == 0x80) ++len;
+    std::size_t cost = bytes ? len : 1;
+    if (units + cost > limit) break;
+    units += cost;
+    i += len;
+    end = i;
+  }
+  return s.substr(0, end);
+}
+
+std::string hash8(const std::string& s) {
+  std::uint64_t h = 1469598103934665603ULL;  // FNV-1a
+  for (unsigned char c : s) { h ^= c; h *= 1099511628211ULL; }
+  char buf[9];
+  std::snprintf(buf, sizeof buf, "%08x", static_cast<unsigned>((h >> 32) ^ (h & 0xffffffffu)));
+  return buf;
+}
+
+}  // namespace
+
+std::size_t NameRule::length(const std::string& name) const {
+  if (file_names) return file_stem(name).size() + kCsvSuffix;
+  return counts_bytes ? name.size() : utf8_chars(name);
+}
+
+std::string NameRule::key(const std::string& name) const {
+  if (!folds_case) return name;
+  std::string out = name;
+  for (auto& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+const NameRule& rule_for(const std::string& driver) {
+  // SQLite compares names case-insensitively; MySQL does for tables whenever the server
+  // runs with lower_case_table_names (Windows, macOS), so both fold to be safe.
+  static const NameRule postgres{"PostgreSQL", 63, true, false, false};
+  static const NameRule mysql{"MySQL", 64, false, true, false};
+  static const NameRule sqlite{"SQLite", 0, true, true, false};
+  static const NameRule csv{"a CSV folder", 255, true, false, true};
+  static const NameRule none{"", 0, true, false, false};
+  if (driver == "postgres") return postgres;
+  if (driver == "mysql") return mysql;
+  if (driver == "sqlite") return sqlite;
+  if (driver == "csv") return csv;
+  return none;
+}
+
+std::optional<std::string> check(const NameRule& rule, const std::string& what, const std::string& name) {
+  if (name.empty()) return what + " is empty";
+  if (name.find('\0') != std::string::npos) return what + " '" + name.substr(0, name.find('\0')) + "…' holds a NUL byte";
+  if (rule.fits(name)) return std::nullopt;
+  std::string unit = rule.counts_bytes ? "bytes" : "characters";
+  if (rule.file_names)
+    return what + " '" + name + "' gives a file name of " + std::to_string(rule.length(name)) +
+           " bytes, over the file system's limit of 255";
+  return what + " '" + name + "' is " + std::to_string(rule.length(name)) + " " + unit + ", over " + rule.dialect +
+         "'s limit of " + std::to_string(rule.max_length) + " (it would become '" +
+         prefix(name, rule.max_length, rule.counts_bytes) + "')";
+}
+
+std::string derived(const NameRule& rule, const std::string& base, const std::string& role) {
+  std::string suffix = std::string(kMarker) + role;
+  std::string whole = base + suffix;
+  if (rule.max_length == 0 || rule.file_names || rule.fits(whole)) return whole;
+  std::string tail = "_" + hash8(base) + suffix;
+  std::size_t tail_len = rule.counts_bytes ? tail.size() : utf8_chars(tail);
+  std::size_t room = rule.max_length > tail_len ? rule.max_length - tail_len : 0;
+  return prefix(base, room, rule.counts_bytes) + tail;
+}
+
+bool is_reserved(const std::string& name) {
+  if (name == "sluice_state" || name == "sluice_lock") return true;
+  std::string lower = rule_for("sqlite").key(name);
+  return lower.find(kMarker) != std::string::npos;
+}
+
+std::string file_stem(const std::string& table) {
+  std::string out;
+  out.reserve(table.size());
+  for (std::size_t i = 0; i < table.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(table[i]);
+    bool escape = c == '%' || c == '/' || c == '\\' || c < 0x20 || c == 0x7f || (i == 0 && c == '.');
+    if (!escape) { out += static_cast<char>(c); continue; }
+    char buf[4];
+    std::snprintf(buf, sizeof buf, "%%%02X", c);
+    out += buf;
+  }
+  return out;
+}
+
+std::string table_of_stem(const std::string& stem) {
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  };
+  std::string out;
+  for (std::size_t i = 0; i < stem.size(); ++i) {
+    if (stem[i] == '%' && i + 2 < stem.size() && hex(stem[i + 1]) >= 0 && hex(stem[i + 2]) >= 0) {
+      out += static_cast<char>(hex(stem[i + 1]) * 16 + hex(stem[i + 2]));
+      i += 2;
+    } else {
+      out += stem[i];
+    }
+  }
+  return out;
+}
+
+}  // namespace sluice::ident
