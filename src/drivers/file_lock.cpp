@@ -30,7 +30,11 @@ class FileLock final : public RunLock {
 
 std::unique_ptr<RunLock> lock_file(const std::string& path, const std::string& pipeline, const std::string& holder) {
   std::error_code ec;
-  std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+  const auto folder = std::filesystem::path(path).parent_path();
+  // The folder's own error (permission denied), not the "No such file" that opening
+  // inside a folder that could not be made would report.
+  if (!folder.empty() && !std::filesystem::create_directories(folder, ec) && ec)
+    throw Error(ErrorClass::connect, "cannot create folder " + folder.string() + " for the lock file: " + ec.message());
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) throw Error(ErrorClass::connect, "cannot open lock file " + path + ": " + std::strerror(errno));
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {

@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "core/identifiers.h"
+#include "core/redact.h"
 #include "sluice/status.h"
 
 namespace sluice::runtime {
@@ -31,11 +33,11 @@ nlohmann::json to_json(const Value& v) {
 RejectFile::RejectFile(const std::string& pattern, const std::string& base_dir, const std::string& pipeline,
                        const std::string& step)
     : step_(step) {
+  // The names filled in become one file name each (ident::file_stem): a step or table
+  // name such as "../x" or "a/b" can never move the file out of the folder written.
   std::string p = pattern;
-  std::string file_step = step;
-  replace_all(file_step, "/", "_");
-  replace_all(p, "{pipeline}", pipeline);
-  replace_all(p, "{step}", file_step);
+  replace_all(p, "{pipeline}", ident::file_stem(pipeline));
+  replace_all(p, "{step}", ident::file_stem(step));
   std::filesystem::path fp(p);
   if (fp.is_relative()) fp = std::filesystem::path(base_dir) / fp;
   path_ = fp.lexically_normal().string();
@@ -55,7 +57,7 @@ void RejectFile::write(const Schema& schema, const Row& row, const std::string& 
   nlohmann::json r = nlohmann::json::object();
   for (std::size_t i = 0; i < row.size() && i < schema.columns.size(); ++i) r[schema.columns[i].name] = to_json(row[i]);
   line["row"] = r;
-  line["error"] = error;
+  line["error"] = redact::apply(error);
   line["sqlstate"] = sqlstate;
   std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   if (std::fwrite(text.data(), 1, text.size(), file_) != text.size())

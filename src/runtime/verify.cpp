@@ -126,6 +126,15 @@ bool same_value(const Value& a, const Value& b, const std::optional<double>& tol
     return x == y;
   }
   if (numeric(a.kind()) != numeric(b.kind())) return normalized_number(a) == normalized_number(b);
+  if ((a.kind() == K::bytes) != (b.kind() == K::bytes)) {
+    // Bytes stored as text (a CSV file) are in bytea's hex form: compare what it encodes.
+    const Value& text = a.kind() == K::bytes ? b : a;
+    const Value& bytes = a.kind() == K::bytes ? a : b;
+    if (text.kind() == K::text && text.str().rfind("\\x", 0) == 0) {
+      auto decoded = convert::hex_decode(std::string_view(text.str()).substr(2));
+      return decoded && *decoded == bytes.str();
+    }
+  }
   return a.str() == b.str();  // text and bytes: exactly the same bytes
 }
 
@@ -138,7 +147,11 @@ int verify_pipeline(const Pipeline& p, const DriverRegistry& drivers, std::ostre
         auto src = drivers.connect(p.connections.at(step.extract.from));
         tables = step_tables(step, *src);
       }
-      for (const auto& [from, to, name] : tables) {
+      for (const auto& table : tables) {
+        // Named copies, not a structured binding: lambdas below capture `name`.
+        const TableRef& from = table.source;
+        const TableRef& to = table.target;
+        const std::string name = table.name;
         auto src_conn = drivers.connect(p.connections.at(step.extract.from));
         auto dst_conn = drivers.connect(p.connections.at(step.load.to));
         ExtractRequest sreq;

@@ -266,7 +266,19 @@ class CsvConnection final : public Connection {
   // reach outside the folder.
   std::string file_of(const TableRef& t) const { return csv_file(cfg_.path, t); }
 
+  // A source folder must exist and be a folder; a target folder is created, but the
+  // path must not be a file.
+  void require_folder(bool must_exist = true) const {
+    std::error_code ec;
+    if (fs::is_directory(cfg_.path, ec)) return;
+    if (!must_exist && !fs::exists(cfg_.path, ec)) return;
+    if (fs::exists(cfg_.path, ec))
+      throw Error(ErrorClass::config, "CSV connection '" + cfg_.name + "': " + cfg_.path + " is a file, not a folder of CSV files");
+    throw Error(ErrorClass::config, "CSV connection '" + cfg_.name + "': folder " + cfg_.path + " does not exist");
+  }
+
   std::vector<TableRef> list_tables(const std::string&) override {
+    require_folder();
     std::vector<TableRef> out;
     std::error_code ec;
     for (const auto& e : fs::directory_iterator(cfg_.path, ec))
@@ -280,6 +292,7 @@ class CsvConnection final : public Connection {
   }
 
   std::optional<Schema> describe(const TableRef& t) override {
+    require_folder(false);
     if (!fs::exists(file_of(t))) return std::nullopt;
     ExtractRequest req;
     req.table = t;
@@ -292,6 +305,7 @@ class CsvConnection final : public Connection {
   std::unique_ptr<Source> open_source(const ExtractRequest& req) override {
     if (!req.query.empty()) throw Error(ErrorClass::config, "a CSV connection has no query language: use table:");
     if (!req.where.empty()) throw Error(ErrorClass::config, "a CSV connection cannot apply where: (use a filter transform)");
+    require_folder();
     if (!fs::exists(file_of(req.table)))
       throw Error(ErrorClass::config, "CSV file " + file_of(req.table) + " does not exist");
     return std::make_unique<CsvSource>(file_of(req.table), dialect_, req);

@@ -3,11 +3,16 @@
 #include <cerrno>
 #include <cstring>
 
+#include <sys/stat.h>
+
 #include "sluice/status.h"
 
 namespace sluice::csv {
 
 Reader::Reader(const std::string& path, Dialect dialect) : path_(path), dialect_(std::move(dialect)), buf_(1 << 16) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+    throw Error(ErrorClass::config, "CSV file " + path + " is a folder, not a file");
   file_ = std::fopen(path.c_str(), "rb");
   if (!file_) throw Error(ErrorClass::config, "cannot read CSV file " + path + ": " + std::strerror(errno));
   // A UTF-8 byte order mark is not part of the first column's name.
@@ -24,7 +29,8 @@ int Reader::get() {
     len_ = std::fread(buf_.data(), 1, buf_.size(), file_);
     pos_ = 0;
     if (len_ == 0) {
-      if (std::ferror(file_)) throw Error(ErrorClass::transient, "error reading " + path_ + ": " + std::strerror(errno));
+      // A local file that fails to read does not heal by retrying.
+      if (std::ferror(file_)) throw Error(ErrorClass::internal, "error reading " + path_ + ": " + std::strerror(errno));
       return EOF;
     }
   }
@@ -109,8 +115,10 @@ void append_field(const Value& v, const Dialect& d, std::string& out, std::strin
     text = &scratch;
   }
   // Leading or trailing blanks are quoted too: some readers trim unquoted fields.
+  // A field starting with U+FEFF is quoted too: at the start of a file its bytes would
+  // read back as a byte order mark and be dropped.
   bool quote = text->empty() || (d.null_marker && *text == *d.null_marker) || text->front() == ' ' ||
-               text->back() == ' ' || text->front() == '\t' || text->back() == '\t';
+               text->back() == ' ' || text->front() == '\t' || text->back() == '\t' || text->rfind("\xEF\xBB\xBF", 0) == 0;
   for (char c : *text) {
     if (c == d.delimiter || c == '"' || c == '\n' || c == '\r') { quote = true; break; }
   }

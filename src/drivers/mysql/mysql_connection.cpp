@@ -362,6 +362,13 @@ class MyConnection final : public Connection {
     Schema schema;
     if (!req.query.empty()) {
       try {
+        // A source is only ever read: the probe runs in a read-only transaction (and the
+        // session does not accept several statements in one).
+        conn_->exec("START TRANSACTION READ ONLY");
+        struct Rollback {
+          Conn& c;
+          ~Rollback() { try { c.exec("ROLLBACK"); } catch (...) {} }
+        } rollback{*conn_};
         std::unique_ptr<::sql::Statement> st(conn_->get().createStatement());
         std::unique_ptr<::sql::ResultSet> rs(st->executeQuery("SELECT * FROM (" + req.query + ") AS sluice_q LIMIT 0"));
         auto* md = rs->getMetaData();

@@ -92,6 +92,13 @@ void Conn::raise(const PGresult* r, const std::string& what) {
   throw Error(cls, name_ + ": " + what + ": " + msg, state);
 }
 
+Result Conn::exec_one(const std::string& sql) {
+  Result r(PQexecParams(conn_, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0));
+  auto st = PQresultStatus(r.get());
+  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) raise(r.get(), sql.substr(0, 120));
+  return r;
+}
+
 Result Conn::exec(const std::string& sql, const std::vector<const char*>& params) {
   Result r(params.empty() ? PQexec(conn_, sql.c_str())
                           : PQexecParams(conn_, sql.c_str(), static_cast<int>(params.size()), nullptr, params.data(),

@@ -28,6 +28,9 @@ class Conn {
   PGconn* get() const { return conn_; }
   // Runs SQL with text parameters (nullptr = NULL); throws a classified Error.
   Result exec(const std::string& sql, const std::vector<const char*>& params = {});
+  // Runs exactly one statement (the extended protocol refuses a second one): for SQL
+  // that holds text from the pipeline file, such as a query: or where:.
+  Result exec_one(const std::string& sql);
   // Throws the classified Error for a failed result (or a lost connection).
   [[noreturn]] void raise(const PGresult* r, const std::string& what);
   const std::string& name() const { return name_; }

@@ -272,7 +272,14 @@ class PgConnection final : public Connection {
   std::unique_ptr<Source> open_source(const ExtractRequest& req) override {
     Schema schema;
     if (!req.query.empty()) {
-      auto r = conn_->exec("SELECT * FROM (" + req.query + ") AS sluice_q LIMIT 0");
+      // A source is only ever read: the probe runs as one statement in a read-only
+      // transaction, so a query: holding "...; DROP TABLE x" writes nothing.
+      struct ReadOnly {
+        Conn& c;
+        explicit ReadOnly(Conn& conn) : c(conn) { c.exec("BEGIN TRANSACTION READ ONLY"); }
+        ~ReadOnly() { PQclear(PQexec(c.get(), "ROLLBACK")); }
+      } read_only{*conn_};
+      auto r = conn_->exec_one("SELECT * FROM (" + req.query + ") AS sluice_q LIMIT 0");
       for (int i = 0; i < PQnfields(r.get()); ++i) {
         auto t = conn_->exec("SELECT format_type($1::oid, $2::int), (SELECT typtype = 'e' FROM pg_type WHERE oid = $1::oid)",
                              {std::to_string(PQftype(r.get(), i)).c_str(), std::to_string(PQfmod(r.get(), i)).c_str()});

@@ -1,12 +1,25 @@
 #include "drivers/sqlite/sqlite_db.h"
 
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
 namespace sluice::sqlite {
 
 void raise(sqlite3* db, int rc, const std::string& what) {
   int ext = db ? sqlite3_extended_errcode(db) : rc;
   std::string msg = what + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
   std::string code = "SQLITE_" + std::to_string(ext);
-  switch (rc & 0xff) {
+  // Problems of the file itself ("file is not a database", read-only, I/O) name it.
+  const int primary = rc & 0xff;
+  if (db && (primary == SQLITE_NOTADB || primary == SQLITE_CANTOPEN || primary == SQLITE_CORRUPT || primary == SQLITE_READONLY ||
+             primary == SQLITE_IOERR || primary == SQLITE_PERM || primary == SQLITE_FULL)) {
+    const char* file = sqlite3_db_filename(db, "main");
+    msg = "SQLite database " + std::string(file && *file ? file : ":memory:") + ": " + msg;
+  }
+  switch (primary) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
       throw Error(ErrorClass::transient, msg, code);
@@ -32,6 +45,12 @@ Db::Db(const std::string& path, bool read_only) : path_(path) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
     sqlite3_close(db_);
     db_ = nullptr;
+    // SQLite says only "unable to open database file": say why when the folder is.
+    const auto folder = std::filesystem::path(path).parent_path();
+    std::error_code ec;
+    if (!folder.empty() && !std::filesystem::is_directory(folder, ec)) msg += " (folder " + folder.string() + " does not exist)";
+    else if (!folder.empty() && ::access(folder.c_str(), read_only ? R_OK : W_OK) != 0)
+      msg += " (folder " + folder.string() + ": " + std::strerror(errno) + ")";
     throw Error(ErrorClass::connect, "cannot open SQLite database " + path + ": " + msg);
   }
   sqlite3_busy_timeout(db_, 5000);
