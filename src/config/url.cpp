@@ -24,6 +24,15 @@ std::string percent_decode(const std::string& s, bool& ok) {
   return out;
 }
 
+// A piece of the URL for a message, only when it cannot be (part of) a password: a
+// short plain word. Errors about the rest name the part, not its text.
+std::string shown(const std::string& piece) {
+  if (piece.empty() || piece.size() > 16) return {};
+  for (char c : piece)
+    if (!std::isalpha(static_cast<unsigned char>(c)) && c != '_') return {};
+  return " '" + piece + "'";
+}
+
 std::string resolve(const std::string& path, const std::string& base_dir) {
   std::filesystem::path p(path);
   if (p.is_absolute()) return p.lexically_normal().string();
@@ -65,7 +74,7 @@ std::string apply_url(const std::string& url, const std::string& base_dir, Conne
   if (scheme == "postgres" || scheme == "postgresql") out.driver = "postgres";
   else if (scheme == "mysql" || scheme == "mariadb") out.driver = "mysql";
   else
-    return "unknown URL scheme '" + scheme + "': expected postgres, postgresql, mysql, mariadb, sqlite or csv";
+    return "unknown URL scheme" + shown(scheme) + ": expected postgres, postgresql, mysql, mariadb, sqlite or csv";
 
   if (rest.rfind("//", 0) != 0) return "expected " + scheme + "://host/database";
   rest = rest.substr(2);
@@ -107,9 +116,11 @@ std::string apply_url(const std::string& url, const std::string& base_dir, Conne
   }
   if (!port.empty()) {
     for (char ch : port)
-      if (!std::isdigit(static_cast<unsigned char>(ch))) return "port '" + port + "' is not a number";
+      if (!std::isdigit(static_cast<unsigned char>(ch)))
+        return "the port (after the host's last ':') is not a number; a password holding '@', '/', '?' or '#' must be "
+               "written %-escaped (%40, %2F, %3F, %23)";
     int p = port.size() > 5 ? 0 : std::stoi(port);
-    if (p < 1 || p > 65535) return "port " + port + " is out of range 1-65535";
+    if (p < 1 || p > 65535) return "the port is out of range 1-65535";
     out.port = p;
   }
   out.database = percent_decode(path, ok);
@@ -125,10 +136,10 @@ std::string apply_url(const std::string& url, const std::string& base_dir, Conne
     auto eq = kv.find('=');
     std::string k = kv.substr(0, eq);
     std::string v = eq == std::string::npos ? "" : percent_decode(kv.substr(eq + 1), ok);
-    if (!ok) return "bad %-escape in URL parameter '" + k + "'";
+    if (!ok) return "bad %-escape in URL parameter" + shown(k);
     if (k == "sslmode" || k == "ssl-mode" || k == "ssl_mode" || k == "tls") {
       auto m = parse_tls_mode(v);
-      if (!m) return "unknown TLS mode '" + v + "': expected disable, prefer, require, verify-ca or verify-full";
+      if (!m) return "unknown TLS mode" + shown(v) + ": expected disable, prefer, require, verify-ca or verify-full";
       out.tls.mode = *m;
     } else if (k == "sslrootcert" || k == "ssl-ca" || k == "ca") out.tls.ca = resolve(v, base_dir);
     else if (k == "sslcert" || k == "ssl-cert" || k == "cert") out.tls.cert = resolve(v, base_dir);
@@ -138,13 +149,13 @@ std::string apply_url(const std::string& url, const std::string& base_dir, Conne
       if (!d) {
         bool digits = !v.empty();
         for (char ch : v) digits = digits && std::isdigit(static_cast<unsigned char>(ch));
-        if (!digits) return "connect_timeout '" + v + "' is not a duration";
+        if (!digits) return "connect_timeout" + shown(v) + " is not a duration";
         d = parse_duration(v + "s");
-        if (!d) return "connect_timeout '" + v + "' is out of range";
+        if (!d) return "connect_timeout is out of range";
       }
       out.connect_timeout = *d;
     } else {
-      return "unknown URL parameter '" + k + "' (known: sslmode, sslrootcert, sslcert, sslkey, connect_timeout)";
+      return "unknown URL parameter" + shown(k) + " (known: sslmode, sslrootcert, sslcert, sslkey, connect_timeout)";
     }
   }
   return {};

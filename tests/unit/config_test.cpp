@@ -2,10 +2,13 @@
 #include <gtest/gtest.h>
 
 #include "sluice/config.h"
+#include "support/config_load.h"
 #include "support/temp_dir.h"
 
 using namespace sluice;
 using namespace sluice::config;
+using test::expect_error;
+using test::load_text;
 
 namespace {
 
@@ -22,41 +25,6 @@ steps:
     load: {to: dst, table: items}
 )";
 
-struct Loaded {
-  std::optional<Pipeline> pipeline;
-  std::vector<Diagnostic> errors;
-};
-
-Loaded load_text(const std::string& yaml, Environment env = {}) {
-  static int counter = 0;
-  test::TempDir dir;
-  std::string path = dir.file("p" + std::to_string(counter++) + ".yaml");
-  test::write_file(path, yaml);
-  Loaded out;
-  try {
-    out.pipeline = load_pipeline(path, env);
-  } catch (const ConfigErrors& e) {
-    out.errors = e.diagnostics();
-  }
-  return out;
-}
-
-// Asserts that loading fails with a diagnostic at `line` containing `needle`.
-void expect_error(const std::string& yaml, int line, const std::string& needle, Environment env = {}) {
-  auto r = load_text(yaml, env);
-  ASSERT_FALSE(r.pipeline) << "expected an error containing: " << needle;
-  std::string all;
-  for (const auto& d : r.errors) {
-    all += d.display() + "\n";
-    if (d.message.find(needle) != std::string::npos) {
-      EXPECT_EQ(d.location.line, line) << d.display();
-      EXPECT_GT(d.location.column, 0) << d.display();
-      EXPECT_NE(d.display().find(".yaml:" + std::to_string(line) + ":"), std::string::npos) << d.display();
-      return;
-    }
-  }
-  ADD_FAILURE() << "no error containing '" << needle << "' in:\n" << all;
-}
 
 std::string replace(std::string s, const std::string& from, const std::string& to) {
   auto p = s.find(from);

@@ -15,7 +15,17 @@ Reader::Reader(const std::string& path, Dialect dialect) : path_(path), dialect_
     throw Error(ErrorClass::config, "CSV file " + path + " is a folder, not a file");
   file_ = std::fopen(path.c_str(), "rb");
   if (!file_) throw Error(ErrorClass::config, "cannot read CSV file " + path + ": " + std::strerror(errno));
-  // A UTF-8 byte order mark is not part of the first column's name.
+  skip_bom();
+}
+
+Reader::Reader(std::FILE* file, std::string name, Dialect dialect)
+    : path_(std::move(name)), dialect_(std::move(dialect)), file_(file), buf_(1 << 16) {
+  skip_bom();
+}
+
+void Reader::skip_bom() {
+  // A UTF-8 byte order mark is not part of the first column's name (one is dropped,
+  // and only one: a field may itself start with U+FEFF).
   len_ = std::fread(buf_.data(), 1, buf_.size(), file_);
   if (len_ >= 3 && std::memcmp(buf_.data(), "\xEF\xBB\xBF", 3) == 0) pos_ = 3;
 }

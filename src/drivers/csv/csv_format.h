@@ -21,6 +21,8 @@ struct Dialect {
 class Reader {
  public:
   Reader(const std::string& path, Dialect dialect);
+  // Reads an open stream (taking ownership), named `name` in messages.
+  Reader(std::FILE* file, std::string name, Dialect dialect);
   ~Reader();
   Reader(const Reader&) = delete;
   Reader& operator=(const Reader&) = delete;
@@ -34,6 +36,7 @@ class Reader {
 
  private:
   int get();
+  void skip_bom();
   void finish_field(Row& fields, std::size_t& n, bool quoted);
 
   std::string path_;
