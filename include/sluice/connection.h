@@ -29,6 +29,10 @@ class Connection {
  public:
   virtual ~Connection() = default;
 
+  // Throws a config Error when this connection cannot be a source at all (a SQLite file
+  // or CSV folder that does not exist), naming what is missing.
+  virtual void check_readable() {}
+
   virtual std::vector<TableRef> list_tables(const std::string& schema) = 0;
   // Columns and primary key of a table; nullopt if it does not exist.
   virtual std::optional<Schema> describe(const TableRef& table) = 0;

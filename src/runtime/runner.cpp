@@ -152,6 +152,7 @@ RunResult Runner::run() {
   try {
     for (const auto* s : steps) {
       auto source = drivers_.connect(pipeline_.connections.at(s->extract.from));
+      source->check_readable();
       auto step_units = expand(*s, *source);
       if (options_.shard_count > 1) {
         if (s->extract.tables) {

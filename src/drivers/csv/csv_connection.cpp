@@ -277,6 +277,8 @@ class CsvConnection final : public Connection {
     throw Error(ErrorClass::config, "CSV connection '" + cfg_.name + "': folder " + cfg_.path + " does not exist");
   }
 
+  void check_readable() override { require_folder(); }
+
   std::vector<TableRef> list_tables(const std::string&) override {
     require_folder();
     std::vector<TableRef> out;

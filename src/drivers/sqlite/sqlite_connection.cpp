@@ -194,6 +194,8 @@ class SqliteConnection final : public Connection {
     return *rw_;
   }
 
+  void check_readable() override { existing_reader(); }
+
   std::vector<TableRef> list_tables(const std::string&) override {
     Stmt st(existing_reader(), "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
                  "ORDER BY name");
