@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include "core/redact.h"
@@ -222,6 +223,30 @@ void normalise(YAML::Node n, const std::string& file, std::vector<Diagnostic>& e
   }
 }
 
+// Where a second document starts, if the text has one. Never YAML::LoadAll: on some
+// malformed input (a lone ',') yaml-cpp 0.7 returns empty documents forever without
+// consuming anything, and LoadAll collects them until memory runs out.
+std::optional<YAML::Mark> second_document(const std::string& text) {
+  struct Starts final : YAML::EventHandler {
+    std::vector<YAML::Mark> marks;
+    void OnDocumentStart(const YAML::Mark& m) override { marks.push_back(m); }
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+    void OnMapEnd() override {}
+  } starts;
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  if (!parser.HandleNextDocument(starts) || !parser.HandleNextDocument(starts) || starts.marks.size() < 2) return std::nullopt;
+  // A "document" that starts where the first did consumed nothing: not a document.
+  if (starts.marks[1].pos <= starts.marks[0].pos) return std::nullopt;
+  return starts.marks[1];
+}
+
 std::optional<YAML::Node> parse_yaml(const std::string& path, std::vector<Diagnostic>& errors,
                                      const SourceLocation& referenced_from) {
   auto refuse = [&](const std::string& msg) {
@@ -240,19 +265,21 @@ std::optional<YAML::Node> parse_yaml(const std::string& path, std::vector<Diagno
     return refuse(path + " is " + std::to_string(text.size()) + " bytes; a pipeline file may hold at most " +
                   std::to_string(kMaxFileBytes));
   try {
-    auto docs = YAML::LoadAll(text);
-    if (docs.empty()) return YAML::Node();
-    if (docs.size() > 1) {
-      auto m = docs[1].Mark();
-      errors.push_back(make_diagnostic(path, m.is_null() ? 0 : m.line + 1,
-                                       "a second YAML document starts here; a pipeline file holds exactly one (remove the '---')",
-                                       m.is_null() ? 0 : m.column + 1));
+    YAML::Node doc = YAML::Load(text);
+    if (auto second = second_document(text)) {
+      // yaml-cpp ends a document early at a stray token (a ',' outside brackets) and
+      // starts another there: only a '---' is a second document the user wrote.
+      std::size_t at = static_cast<std::size_t>(second->pos);
+      bool marker = text.compare(at, 3, "---") == 0;
+      std::string msg = marker ? "a second YAML document starts here; a pipeline file holds exactly one (remove the '---')"
+                               : std::string("YAML syntax error: unexpected '") + (at < text.size() ? text[at] : '?') + "' here";
+      errors.push_back(make_diagnostic(path, second->line + 1, msg, second->column + 1));
       return std::nullopt;
     }
     std::size_t before = errors.size();
-    normalise(docs[0], path, errors, 0);
+    normalise(doc, path, errors, 0);
     if (errors.size() != before) return std::nullopt;
-    return docs[0];
+    return doc;
   } catch (const YAML::DeepRecursion&) {
     int depth = 0;
     int line = deep_nesting_line(text, depth);

@@ -32,6 +32,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   env.set("EMPTY", "");
   std::string error;
   auto value = sluice::config::interpolate(input, env, error);
-  if (!value) refuse_leak("interpolation", error);
+  // (A message the user wrote, as in ${X:?...}, may say what it likes.)
+  if (!value && input.find(kSecret) == std::string::npos) refuse_leak("interpolation", error);
   return 0;
 }

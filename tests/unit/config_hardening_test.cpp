@@ -85,12 +85,15 @@ TEST(ConfigHardening, Item8_LongNamesDoNotMakeValidationSlow) {
 
 // Item 10: input that used to be accepted silently.
 TEST(ConfigHardening, Item10_SecondDocumentMappingKeysNestingAliases) {
-  expect_error(with_connections("  src: {url: sqlite:a.db}\n  dst: {url: sqlite:x.db}\n") + "---\nname: other\n", 11,
+  expect_error(with_connections("  src: {url: sqlite:a.db}\n  dst: {url: sqlite:x.db}\n") + "---\nname: other\n", 10,
                "a second YAML document");
   expect_error(kHead + "connections:\n  ? {a: 1}\n  : {url: sqlite:a.db}\n  dst: {url: sqlite:x.db}\n" + kSteps, 4,
                "a key must be a plain name, got a mapping");
   std::string deep = kHead + "connections: " + std::string(5000, '[') + std::string(5000, ']') + "\n" + kSteps;
   expect_error(deep, 3, "YAML nesting deeper than");
+  // A stray ',' made yaml-cpp's LoadAll collect empty documents until memory ran out.
+  expect_error("{version: 1, name: h}\n,\n", 2, "unexpected ','");
+  expect_error(",", 1, "must be a mapping");
   std::string nested = kHead + "connections:\n  src: {url: sqlite:a.db}\n  dst: {url: sqlite:x.db}\n" + kSteps +
                        "    transform: " + std::string(150, '[') + std::string(150, ']') + "\n";
   auto r = load_text(nested);
