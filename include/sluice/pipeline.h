@@ -97,6 +97,7 @@ struct ExtractConfig {
   std::string table;
   std::string query;
   std::optional<TablePatterns> tables;  // whole-database copy
+  std::string schema;  // the source schema (default: the connection's own)
   std::vector<std::string> columns;
   std::string where;
   std::vector<std::string> order_by;  // default: primary key

@@ -57,7 +57,7 @@ class Runner {
 
 // The tables of a whole-database step: matching include and not exclude (globs),
 // ordered so that referenced tables come before the tables referencing them.
-std::vector<TableRef> select_tables(const TablePatterns& patterns, Connection& source);
+std::vector<TableRef> select_tables(const TablePatterns& patterns, Connection& source, const std::string& schema = "");
 
 // The --report document of SPEC §7.
 std::string format_report(const Pipeline& pipeline, const RunResult& result);

@@ -572,10 +572,12 @@ StepConfig read_step(Reader& r, const YAML::Node& n, const Pipeline& p, std::siz
   } else if (const YAML::Node e = n["extract"]; r.is_map(e, where + " extract")) {
     auto& x = s.extract;
     x.location = r.at(e);
-    r.check_keys(e, {"from", "table", "query", "tables", "columns", "where", "order_by", "incremental"}, where + " extract");
+    r.check_keys(e, {"from", "schema", "table", "query", "tables", "columns", "where", "order_by", "incremental"}, where + " extract");
     if (!e["from"]) r.error(e, where + " extract needs from: (a connection name)");
     else if (auto v = r.nonempty(e["from"], "extract from")) x.from = *v;
     if (e["table"]) if (auto v = r.nonempty(e["table"], "extract table")) x.table = *v;
+    if (e["schema"]) if (auto v = r.nonempty(e["schema"], "extract schema")) x.schema = *v;
+    if (e["schema"] && e["query"]) r.error(e["schema"], where + ": schema: applies to table: or tables:, not to a query");
     if (e["query"]) if (auto v = r.nonempty(e["query"], "extract query")) x.query = *v;
     if (auto t = e["tables"]) {
       TablePatterns tp;
@@ -670,6 +672,9 @@ void check_step_schemas(Reader& r, const Pipeline& p) {
   for (std::size_t i = 0; i < p.steps.size(); ++i) {
     const auto& st = p.steps[i];
     const auto& to = p.connections.at(st.load.to);
+    const auto& from = p.connections.at(st.extract.from);
+    if (!st.extract.schema.empty() && (from.driver == "sqlite" || from.driver == "csv"))
+      r.error(st.extract.location, "step '" + st.name + "': extract schema: does not apply to a " + from.driver + " source (it has no schemas)");
     if (!st.load.schema.empty() && (to.driver == "sqlite" || to.driver == "csv"))
       r.error(st.load.location, "step '" + st.name + "': load schema: does not apply to a " + to.driver + " target (it has no schemas)");
     if (st.extract.tables) continue;
@@ -808,7 +813,7 @@ std::vector<Diagnostic> check_targets(const Pipeline& p, const std::vector<std::
     if (!steps.empty() && std::find(steps.begin(), steps.end(), st.name) == steps.end()) continue;
     if (st.extract.tables) continue;  // its tables are known once run or plan lists them
     units.push_back({st.name, st.extract.query.empty() ? &p.connections.at(st.extract.from) : nullptr,
-                     TableRef::parse(st.extract.table), &p.connections.at(st.load.to), targets::single_target(st), i});
+                     targets::single_source(st), &p.connections.at(st.load.to), targets::single_target(st), i});
   }
   std::vector<Diagnostic> out;
   for (const auto& problem : targets::check(units)) {

@@ -56,6 +56,12 @@ TableRef single_target(const StepConfig& step) {
   return t;
 }
 
+TableRef single_source(const StepConfig& step) {
+  TableRef t = TableRef::parse(step.extract.table);
+  if (t.schema.empty()) t.schema = step.extract.schema;
+  return t;
+}
+
 std::vector<Problem> check(const std::vector<UnitTables>& units) {
   std::vector<Problem> out;
   std::map<std::string, std::size_t> written;  // table key -> first unit writing it

@@ -80,9 +80,9 @@ int exit_code_for(ErrorClass c) {
 
 }  // namespace
 
-std::vector<TableRef> select_tables(const TablePatterns& patterns, Connection& source) {
+std::vector<TableRef> select_tables(const TablePatterns& patterns, Connection& source, const std::string& schema) {
   std::vector<TableRef> tables;
-  for (const auto& t : source.list_tables("")) {
+  for (const auto& t : source.list_tables(schema)) {
     bool in = false;
     for (const auto& p : patterns.include) in = in || sql::glob_match(p, t.name);
     for (const auto& p : patterns.exclude) in = in && !sql::glob_match(p, t.name);
@@ -91,7 +91,7 @@ std::vector<TableRef> select_tables(const TablePatterns& patterns, Connection& s
   // Parents before children, name order otherwise; tables in a reference cycle keep
   // name order (their constraints must be deferred by the user).
   std::map<std::string, std::set<std::string>> parents;
-  for (const auto& [child, parent] : source.foreign_keys(""))
+  for (const auto& [child, parent] : source.foreign_keys(schema))
     if (child != parent) parents[child].insert(parent);
   std::set<std::string> selected, placed;
   for (const auto& t : tables) selected.insert(t.name);
@@ -111,9 +111,11 @@ std::vector<TableRef> select_tables(const TablePatterns& patterns, Connection& s
 }
 
 std::vector<StepTable> step_tables(const StepConfig& step, Connection& source) {
-  if (!step.extract.tables) return {{TableRef::parse(step.extract.table), targets::single_target(step), step.name}};
+  if (!step.extract.tables) {
+    return {{targets::single_source(step), targets::single_target(step), step.name}};
+  }
   std::vector<StepTable> out;
-  for (const auto& t : select_tables(*step.extract.tables, source))
+  for (const auto& t : select_tables(*step.extract.tables, source, step.extract.schema))
     out.push_back({t, {step.load.schema, t.name}, step.name + "/" + t.name});
   return out;
 }
@@ -184,7 +186,8 @@ RunResult Runner::run() {
     {
       std::vector<std::pair<const StepConfig*, StepTable>> tables;
       for (const auto& u : units) tables.push_back({u.step, {u.source_table, u.target_table, u.state_key}});
-      check_step_tables(pipeline_, tables, !options_.dry_run);
+      // A dry run rehearses: it refuses what the real run would refuse.
+      check_step_tables(pipeline_, tables, true);
     }
     touched_targets = !options_.dry_run;
     for (const auto* s : steps)
