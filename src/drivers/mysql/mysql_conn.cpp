@@ -53,11 +53,15 @@ Conn::Conn(const ConnectionConfig& cfg) : name_(cfg.name) {
   const bool tls_required = cfg.tls.mode == TlsMode::require || cfg.tls.mode == TlsMode::verify_ca ||
                             cfg.tls.mode == TlsMode::verify_full;
   if (tls_wanted) {
+    // MariaDB Connector/C (under the Debian connector): sslEnforce asks for TLS even
+    // without a CA (require); a CA makes it verify the certificate chain (verify-ca, and
+    // require with a CA, as libpq does); sslVerify adds the host name check, which only
+    // verify-full wants.
+    if (tls_required) opts["sslEnforce"] = true;
     if (!cfg.tls.ca.empty()) opts["sslCA"] = sql::SQLString(cfg.tls.ca);
     if (!cfg.tls.cert.empty()) opts["sslCert"] = sql::SQLString(cfg.tls.cert);
     if (!cfg.tls.key.empty()) opts["sslKey"] = sql::SQLString(cfg.tls.key);
-    // Only sslVerify makes the connector fail closed on certificate problems.
-    if (cfg.tls.mode == TlsMode::verify_ca || cfg.tls.mode == TlsMode::verify_full) opts["sslVerify"] = true;
+    if (cfg.tls.mode == TlsMode::verify_full) opts["sslVerify"] = true;
   } else {
     opts["OPT_SSL_MODE"] = 1;  // SSL_MODE_DISABLED
   }
