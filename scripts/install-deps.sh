@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages sluice needs, and only those missing.
 # Shared by quickstart.sh, test.sh, CI and docker/Dockerfile so all run the same steps.
-# usage: scripts/install-deps.sh [--servers]   (--servers adds PostgreSQL and MariaDB for tests)
+# usage: scripts/install-deps.sh [--servers | --sanitize]
+#   --servers adds PostgreSQL, MariaDB and openssl for the tests; --sanitize adds clang and
+#   its sanitizer and libFuzzer runtime for scripts/test.sh --sanitize.
 set -euo pipefail
 
 build_pkgs=(build-essential cmake pkg-config libyaml-cpp-dev libpq-dev libsqlite3-dev
   libmysqlcppconn-dev libspdlog-dev libboost-program-options-dev libgtest-dev libgmock-dev
   libbenchmark-dev liblua5.4-dev nlohmann-json3-dev sqlite3)
-server_pkgs=(postgresql postgresql-client mariadb-server mariadb-client procps)
+server_pkgs=(postgresql postgresql-client mariadb-server mariadb-client procps openssl)
+sanitize_pkgs=(clang-14 libclang-rt-14-dev)
 
 wanted=("${build_pkgs[@]}")
 if [[ "${1:-}" == "--servers" ]]; then wanted+=("${server_pkgs[@]}"); fi
+if [[ "${1:-}" == "--sanitize" ]]; then wanted+=("${sanitize_pkgs[@]}"); fi
 
 missing=()
 for p in "${wanted[@]}"; do

@@ -8,11 +8,15 @@
 #include "support/mysql_client.h"
 #include "support/pg_client.h"
 #include "support/servers.h"
+#include "support/sqlite_client.h"
 #include "support/temp_dir.h"
 
 using namespace sluice;
 
 namespace {
+
+using test::sqlite_exec;
+using test::sqlite_scalar;
 
 const std::vector<std::string> kTables = {"we\"ird", "back`tick", "it's", "semi;colon", "sp ace", "sla/sh", "..",
                                           "na\xC3\xAFve_\xC3\xA9", std::string(63, 'x')};
@@ -27,29 +31,6 @@ std::string bq(const std::string& s) {
   std::string o = "`";
   for (char c : s) { if (c == '`') o += '`'; o += c; }
   return o + "`";
-}
-
-void sqlite_exec(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  char* err = nullptr;
-  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "") << " in " << sql;
-  sqlite3_free(err);
-  sqlite3_close(db);
-}
-
-// `attach`, when given, is attached as "other".
-std::string sqlite_scalar(const std::string& path, const std::string& sql, const std::string& attach = "") {
-  sqlite3* db = nullptr;
-  sqlite3_open(path.c_str(), &db);
-  if (!attach.empty()) sqlite3_exec(db, ("ATTACH '" + attach + "' AS other").c_str(), nullptr, nullptr, nullptr);
-  sqlite3_stmt* st = nullptr;
-  std::string out;
-  EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr), SQLITE_OK) << sqlite3_errmsg(db) << " in " << sql;
-  if (st && sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
-  sqlite3_finalize(st);
-  sqlite3_close(db);
-  return out;
 }
 
 // A SQLite database with every hostile table: id plus every hostile column.
