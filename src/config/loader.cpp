@@ -739,6 +739,7 @@ Pipeline load_pipeline_file(const std::string& path, const Environment& env) {
     r.error(doc, "missing name: (it identifies the pipeline in state, locks and logs)");
   } else if (auto v = r.nonempty(doc["name"], "name")) {
     p.name = *v;
+    if (p.name.size() > 128) r.error(doc["name"], "name is " + std::to_string(p.name.size()) + " characters; at most 128");
     for (char c : p.name)
       if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') {
         r.error(doc["name"], "name '" + p.name + "' may hold only letters, digits, '-', '_' and '.'");

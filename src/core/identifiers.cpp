@@ -59,7 +59,8 @@ const NameRule& rule_for(const std::string& driver) {
   // SQLite compares names case-insensitively; MySQL does for tables whenever the server
   // runs with lower_case_table_names (Windows, macOS), so both fold to be safe.
   static const NameRule postgres{"PostgreSQL", 63, true, false, false};
-  static const NameRule mysql{"MySQL", 64, false, true, false};
+  // MySQL's sluice_state keys are varchar(190): 190 utf8mb4 characters fit an index.
+  static const NameRule mysql{"MySQL", 64, false, true, false, 190};
   static const NameRule sqlite{"SQLite", 0, true, true, false};
   static const NameRule csv{"a CSV folder", 255, true, false, true};
   static const NameRule none{"", 0, true, false, false};

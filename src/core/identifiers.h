@@ -18,6 +18,7 @@ struct NameRule {
   bool counts_bytes = true;     // else UTF-8 characters
   bool folds_case = false;      // names differing only in ASCII case name one object
   bool file_names = false;      // CSV: names become file names (encoded, see file_stem)
+  std::size_t state_key_max = 0;  // characters of a step's key in sluice_state (0: no limit)
 
   // The length of `name` as this rule measures it (the encoded file name for CSV).
   std::size_t length(const std::string& name) const;

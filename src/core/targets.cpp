@@ -84,6 +84,14 @@ std::vector<Problem> check(const std::vector<UnitTables>& units) {
                                   "(sluice_state, sluice_lock, *__sluice_*)"});
       named_ok = false;
     }
+    // Room is kept for a shard suffix ("@12/16") that --shard adds to the key.
+    constexpr std::size_t kShardSuffix = 12;
+    if (rule.state_key_max && u.unit.size() + kShardSuffix > rule.state_key_max) {
+      out.push_back({i, "step " + u.unit + ": the step's name" + std::string(u.unit.find('/') != std::string::npos ? " with its table" : "") +
+                            " is " + std::to_string(u.unit.size()) + " characters; " + rule.dialect + "'s sluice_state keeps at most " +
+                            std::to_string(rule.state_key_max - kShardSuffix)});
+      continue;
+    }
     if (!named_ok) continue;
     const std::string key = table_key(*u.target, u.target_table);
     if (auto [it, fresh] = written.emplace(key, i); !fresh) {

@@ -158,6 +158,16 @@ TEST(Targets, NamesOverTheLimitAndReservedNamesAreRefused) {
   EXPECT_NE(problems[2].message.find("schema name"), std::string::npos);
 }
 
+TEST(Targets, StateKeysFitMysqlsStateTable) {
+  auto my = conn("mysql", "db");
+  auto src = conn("csv", "/tmp/in");
+  std::vector<targets::UnitTables> ok = {{std::string(178, 's'), &src, {"", "x"}, &my, {"", "t"}}};
+  EXPECT_TRUE(targets::check(ok).empty());
+  std::vector<targets::UnitTables> long_key = {{std::string(179, 's'), &src, {"", "x"}, &my, {"", "t"}}};
+  ASSERT_EQ(targets::check(long_key).size(), 1u);
+  EXPECT_NE(targets::check(long_key)[0].message.find("sluice_state keeps at most 178"), std::string::npos);
+}
+
 TEST(Targets, ColumnNamesThatWouldBeCutOrMergedAreRefused) {
   EXPECT_NO_THROW(targets::check_table_names("postgres", {"", "t"}, {"a", repeat('c', 63)}));
   try {
