@@ -50,15 +50,21 @@ class Reader {
     return false;
   }
 
+  // A scalar as written (before ${...} is filled in, so no variable's value), for a
+  // message: short, a URL's password masked, and cut where a broken file let a password
+  // line run into it.
+  static std::string quoted(const YAML::Node& n) {
+    std::string v = redact::url_userinfo(n.Scalar());
+    std::string lower = v;
+    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::size_t cut = std::min({lower.find("passw"), lower.find("pwd"), lower.find('\n'), std::size_t{60}});
+    return "'" + (cut < v.size() ? v.substr(0, cut) + "..." : v) + "'";
+  }
+
   static std::string kind(const YAML::Node& n) {
     switch (n.Type()) {
       case YAML::NodeType::Null: return "nothing";
-      case YAML::NodeType::Scalar: {
-        // Quoted for context, but never a URL's password and never a page of text.
-        std::string v = redact::url_userinfo(n.Scalar());
-        if (v.size() > 60) v = v.substr(0, 57) + "...";
-        return "a scalar '" + v + "'";
-      }
+      case YAML::NodeType::Scalar: return "a scalar " + quoted(n);
       case YAML::NodeType::Sequence: return "a list";
       case YAML::NodeType::Map: return "a mapping";
       default: return "an undefined node";
@@ -109,9 +115,9 @@ class Reader {
     auto v = scalar(n, what);
     if (!v) return std::nullopt;
     auto i = convert::parse_int(*v);
-    if (!i) { error(n, what + " must be a whole number, got '" + *v + "'"); return std::nullopt; }
+    if (!i) { error(n, what + " must be a whole number, got " + quoted(n)); return std::nullopt; }
     if (*i < lo || *i > hi) {
-      error(n, what + " must be between " + std::to_string(lo) + " and " + std::to_string(hi) + ", got " + *v);
+      error(n, what + " must be between " + std::to_string(lo) + " and " + std::to_string(hi) + ", got " + quoted(n));
       return std::nullopt;
     }
     return *i;
@@ -121,7 +127,7 @@ class Reader {
     auto v = scalar(n, what);
     if (!v) return std::nullopt;
     auto d = parse_duration(*v);
-    if (!d) error(n, what + " must be a duration such as 500ms, 10s or 5m, got '" + *v + "'");
+    if (!d) error(n, what + " must be a duration such as 500ms, 10s or 5m, got " + quoted(n));
     return d;
   }
 
@@ -129,7 +135,7 @@ class Reader {
     auto v = scalar(n, what);
     if (!v) return std::nullopt;
     if (std::find(options.begin(), options.end(), *v) != options.end()) return v;
-    std::string msg = what + " must be one of " + join(options) + ", got '" + *v + "'";
+    std::string msg = what + " must be one of " + join(options) + ", got " + quoted(n);
     if (auto s = did_you_mean(*v, options)) msg += "; did you mean '" + *s + "'?";
     error(n, msg);
     return std::nullopt;
@@ -371,7 +377,7 @@ ConnectionConfig read_connection(Reader& r, const std::string& name, const YAML:
     if (auto v = r.nonempty(n["timezone"], where + " timezone")) {
       c.timezone = *v;
       if (*v != "UTC" && *v != "utc")
-        r.error(n["timezone"], where + ": timezone '" + *v + "' is not supported yet (naive date-times are carried as they are, "
+        r.error(n["timezone"], where + ": timezone " + Reader::quoted(n["timezone"]) + " is not supported yet (naive date-times are carried as they are, "
                                        "zoned ones through UTC); remove it or use UTC");
     }
   }
@@ -725,7 +731,7 @@ Pipeline load_pipeline_file(const std::string& path, const Environment& env) {
       if (v["float_tolerance"]) {
         if (auto t = r.scalar(v["float_tolerance"], "verify float_tolerance")) {
           auto d = convert::parse_double(*t);
-          if (!d || *d < 0) r.error(v["float_tolerance"], "verify float_tolerance must be a number >= 0, got '" + *t + "'");
+          if (!d || *d < 0) r.error(v["float_tolerance"], "verify float_tolerance must be a number >= 0, got " + Reader::quoted(v["float_tolerance"]));
           else p.verify.float_tolerance = *d;
         }
       }

@@ -191,6 +191,9 @@ TEST(ConfigHardening, Item5_NoConfigErrorQuotesAPassword) {
       "  db: {driver: postgres, host: h, database: d, password_file: pw, passwort: 1}\n",
       "  db: {driver: postgres, host: h, database: d, password: \"${SECRET\"}\n",
       "  db: {url: \"postgres://sec:${SECRET}@h/db?bad=1\"}\n",
+      // A broken quote lets the password line run into the port (found by fuzz_pipeline).
+      "  db:\n    driver: postgres\n    port: '{PGPORT}\n    password: ${SECRET}'\n    database: d\n",
+      "  db:\n    driver: postgres\n    port: '{PGPORT}\n    password: Zebra-Quartz-7719'\n    database: d\n",
   };
   for (const auto& c : connections) {
     test::write_file(dir.file("p.yaml"), kHead + "connections:\n" + c + "  dst: {url: sqlite:x.db}\n" +
