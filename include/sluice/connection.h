@@ -65,7 +65,9 @@ class Connection {
 
   // sluice_state maintenance for `sluice state`.
   virtual std::vector<StateRow> read_state(const std::string& pipeline) = 0;
-  virtual void clear_state(const std::string& pipeline, const std::string& step_or_empty) = 0;
+  // Removes the checkpoint saved under exactly `state_key`, or every checkpoint of the
+  // pipeline when it is empty. (Which keys belong to a step is decided by the caller.)
+  virtual void clear_state(const std::string& pipeline, const std::string& state_key_or_empty) = 0;
 };
 
 }  // namespace sluice

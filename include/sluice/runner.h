@@ -9,6 +9,7 @@
 #include "sluice/connection.h"
 #include "sluice/pipeline.h"
 #include "sluice/registry.h"
+#include "sluice/status.h"
 
 namespace sluice {
 
@@ -42,6 +43,9 @@ struct RunResult {
 
 // Exit codes of SPEC §1.
 constexpr int kExitOk = 0, kExitFailed = 1, kExitUsage = 2, kExitTempFail = 75;
+// The one mapping of error classes to exit codes, for every command: config 2,
+// transient 75, interrupted 128 + signal, everything else 1.
+int exit_code_for(ErrorClass c);
 
 class Runner {
  public:

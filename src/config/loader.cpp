@@ -569,6 +569,9 @@ StepConfig read_step(Reader& r, const YAML::Node& n, const Pipeline& p, std::siz
   else if (auto v = r.nonempty(n["name"], where + " name")) {
     s.name = *v;
     where = "step '" + s.name + "'";
+    // '/' and '@' separate a step from its tables and shards in checkpoint keys.
+    if (s.name.find_first_of("/@") != std::string::npos)
+      r.error(n["name"], "step name '" + s.name + "' may not hold '/' or '@' (they separate tables and shards in checkpoints)");
   }
   s.load.settings = p.defaults;
 

@@ -69,6 +69,9 @@ std::string holder_description(const std::string& run_id) {
   return std::string("host ") + host + ", pid " + std::to_string(::getpid()) + ", started " + when + ", run " + run_id;
 }
 
+
+}  // namespace
+
 int exit_code_for(ErrorClass c) {
   switch (c) {
     case ErrorClass::config: return kExitUsage;
@@ -77,8 +80,6 @@ int exit_code_for(ErrorClass c) {
     default: return kExitFailed;
   }
 }
-
-}  // namespace
 
 std::vector<TableRef> select_tables(const TablePatterns& patterns, Connection& source, const std::string& schema) {
   std::vector<TableRef> tables;

@@ -259,7 +259,7 @@ int verify_pipeline(const Pipeline& p, const DriverRegistry& drivers, std::ostre
     }
   } catch (const Error& e) {
     out << "error: " << e.what() << "\n";
-    return e.error_class() == ErrorClass::config ? kExitUsage : e.error_class() == ErrorClass::transient ? kExitTempFail : kExitFailed;
+    return exit_code_for(e.error_class());
   }
   return differing_steps ? kExitFailed : kExitOk;
 }

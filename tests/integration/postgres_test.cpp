@@ -110,3 +110,44 @@ TEST(Postgres, WrongPasswordExitsOneWithoutRetryOrSecret) {
   EXPECT_NE(out.find("connection 'pg'"), std::string::npos) << out;
   EXPECT_EQ(out.find("retry"), std::string::npos) << out;
 }
+
+namespace {
+
+// After replace the table's own constraint and index names are back (not the staging
+// table's), and the state table is created once per step, not at every commit.
+TEST(Postgres, ReplaceKeepsTheTablesOwnIndexNamesAndStateDdlRunsOnce) {
+  SLUICE_REQUIRE_SERVER(url, "SLUICE_TEST_PG_URL");
+  Pg pg(url);
+  pg.exec("DROP TABLE IF EXISTS rn_items");
+  pg.exec("CREATE TABLE rn_items (id int PRIMARY KEY, code text UNIQUE, v text)");
+  pg.exec("CREATE INDEX rn_items_v_idx ON rn_items (v)");
+  pg.forget_pipeline("rn");
+  pg.exec("DROP TABLE IF EXISTS rn_ddl_seen");
+  pg.exec("CREATE TABLE rn_ddl_seen (n int)");
+  pg.exec("CREATE OR REPLACE FUNCTION rn_count_ddl() RETURNS event_trigger LANGUAGE plpgsql AS "
+          "$$ BEGIN INSERT INTO rn_ddl_seen VALUES (1); END $$");
+  pg.exec("DROP EVENT TRIGGER IF EXISTS rn_count");
+  test::TempDir dir;
+  std::string csv = "id,code,v\n";
+  for (int i = 1; i <= 40; ++i) csv += std::to_string(i) + ",c" + std::to_string(i) + ",v\n";
+  test::write_file(dir.file("in/items.csv"), csv);
+  test::write_file(dir.file("p.yaml"), "version: 1\nname: rn\nconnections:\n  in: {url: csv://./in}\n  pg: {url: \"" + url +
+                                           "\"}\nsteps:\n  - {name: s, extract: {from: in, table: items}, transform: [cast: {id: int}], "
+                                           "load: {to: pg, table: rn_items, mode: replace, batch_size: 2, commit_every: 1}}\n");
+  std::string out;
+  for (int run = 0; run < 3; ++run) {
+    if (run == 2) pg.exec("CREATE EVENT TRIGGER rn_count ON ddl_command_start WHEN TAG IN ('CREATE TABLE') EXECUTE FUNCTION rn_count_ddl()");
+    ASSERT_EQ(test::run_command(std::string(SLUICE_BINARY) + " run " + dir.file("p.yaml") + " --fresh", &out), 0) << out;
+  }
+  pg.exec("DROP EVENT TRIGGER rn_count");
+  EXPECT_EQ(pg.scalar("SELECT string_agg(conname, ',' ORDER BY conname) FROM pg_constraint WHERE conrelid = 'rn_items'::regclass"),
+            "rn_items_code_key,rn_items_pkey");
+  EXPECT_EQ(pg.scalar("SELECT string_agg(relname, ',' ORDER BY relname) FROM pg_class c JOIN pg_index i ON i.indexrelid = c.oid "
+                      "WHERE i.indrelid = 'rn_items'::regclass"),
+            "rn_items_code_key,rn_items_pkey,rn_items_v_idx");
+  EXPECT_EQ(pg.scalar("SELECT count(*) FROM rn_items"), "40");
+  // 20 commits: the state table's CREATE ran a few times for the step, not once a commit.
+  EXPECT_LT(std::stoi(pg.scalar("SELECT count(*) FROM rn_ddl_seen")), 10);
+}
+
+}  // namespace

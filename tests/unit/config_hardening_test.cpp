@@ -59,6 +59,12 @@ TEST(ConfigHardening, Item7_FoldersInsteadOfFilesAreConfigErrors) {
   }
 }
 
+TEST(ConfigHardening, StepNamesCannotLookLikeTableOrShardKeys) {
+  expect_error(kHead + "connections:\n  src: {url: sqlite:a.db}\n  dst: {url: sqlite:x.db}\nsteps:\n  - name: a/b\n"
+                       "    extract: {from: src, table: t}\n    load: {to: dst}\n",
+               7, "may not hold '/' or '@'");
+}
+
 TEST(ConfigHardening, Item7_EmptyConnectionNameAndMissingExtract) {
   std::string yaml = kHead + "connections:\n  \"\": {url: sqlite:a.db}\n  dst: {url: \"csv://./out\"}\nsteps:\n  - name: s\n    load: {to: \"\"}\n";
   expect_error(yaml, 4, "a connection needs a name");

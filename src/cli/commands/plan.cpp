@@ -117,7 +117,7 @@ int plan_command(const Pipeline& p, const DriverRegistry& drivers, std::ostream&
     }
   } catch (const Error& e) {
     out << "error: " << e.what() << "\n";
-    return e.error_class() == ErrorClass::config ? kExitUsage : e.error_class() == ErrorClass::transient ? kExitTempFail : kExitFailed;
+    return exit_code_for(e.error_class());
   }
   out << (flagged ? std::to_string(flagged) + " lossy conversion(s) flagged\n" : "no lossy conversions\n");
   return 0;

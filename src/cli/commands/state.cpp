@@ -5,6 +5,14 @@
 #include "sluice/status.h"
 
 namespace sluice::cli {
+namespace {
+// The checkpoints of a step: its own, its tables' (step/table) and its shards'
+// (step@K/N, step/table@K/N).
+bool belongs_to_step(const std::string& key, const std::string& step) {
+  if (key == step) return true;
+  return key.size() > step.size() && key.compare(0, step.size(), step) == 0 && (key[step.size()] == '/' || key[step.size()] == '@');
+}
+}  // namespace
 
 int state_command(const Pipeline& p, const DriverRegistry& drivers, const std::string& reset_step, bool reset_all,
                   std::ostream& out) {
@@ -22,8 +30,14 @@ int state_command(const Pipeline& p, const DriverRegistry& drivers, const std::s
   try {
     for (const auto& t : targets) {
       auto conn = drivers.connect(p.connections.at(t));
-      if (reset_all || !reset_step.empty()) {
-        conn->clear_state(p.name, reset_all ? "" : reset_step);
+      if (reset_all) {
+        conn->clear_state(p.name, "");
+        out << "cleared all checkpoints in " << t << "\n";
+        continue;
+      }
+      if (!reset_step.empty()) {
+        for (const auto& row : conn->read_state(p.name))
+          if (belongs_to_step(row.step, reset_step)) conn->clear_state(p.name, row.step);
         out << "cleared " << (reset_all ? "all checkpoints" : "checkpoint of " + reset_step) << " in " << t << "\n";
         continue;
       }
@@ -38,7 +52,7 @@ int state_command(const Pipeline& p, const DriverRegistry& drivers, const std::s
     }
   } catch (const Error& e) {
     out << "error: " << e.what() << "\n";
-    return e.error_class() == ErrorClass::transient ? kExitTempFail : kExitFailed;
+    return exit_code_for(e.error_class());
   }
   return 0;
 }

@@ -369,13 +369,7 @@ class CsvConnection final : public Connection {
     json j = state_.read();
     if (!j.contains(pipeline)) return;
     if (step.empty()) j.erase(pipeline);
-    else {
-      j[pipeline].erase(step);
-      std::vector<std::string> nested;
-      for (auto& [k, _] : j[pipeline].items())
-        if (k.rfind(step + "/", 0) == 0) nested.push_back(k);
-      for (auto& k : nested) j[pipeline].erase(k);
-    }
+    else j[pipeline].erase(step);
     state_.write(j);
   }
 

@@ -487,7 +487,7 @@ class MyConnection final : public Connection {
   void clear_state(const std::string& pipeline, const std::string& step) override {
     if (!state_exists()) return;
     if (step.empty()) query_update("DELETE FROM sluice_state WHERE pipeline = ?", {pipeline});
-    else query_update("DELETE FROM sluice_state WHERE pipeline = ? AND (step = ? OR step LIKE ?)", {pipeline, step, step + "/%"});
+    else query_update("DELETE FROM sluice_state WHERE pipeline = ? AND step = ?", {pipeline, step});
   }
 
  private:

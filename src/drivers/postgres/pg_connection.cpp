@@ -77,6 +77,8 @@ class PgSink final : public Sink {
     write_table_ = req_.mode == LoadMode::replace ? staging(req_.table) : req_.table;
     types_ = sql::target_types(req_.schema, target, req_.table);
     for (const auto& c : req_.schema.columns) cols_ += (cols_.empty() ? "" : ", ") + q(c.name);
+    // Once per step, not per commit: the checkpoints of every transaction go here.
+    conn_->exec(kStateDdl);
   }
 
   static TableRef staging(const TableRef& t) { return {t.schema, ident::derived(ident::rule_for("postgres"), t.name, "staging")}; }
@@ -139,6 +141,7 @@ class PgSink final : public Sink {
     if (req_.mode == LoadMode::replace) {
       conn_->exec("DROP TABLE IF EXISTS " + qt(req_.table));
       conn_->exec("ALTER TABLE " + qt(write_table_) + " RENAME TO " + q(req_.table.name));
+      take_own_index_names();
     }
     commit(cp);
   }
@@ -156,6 +159,26 @@ class PgSink final : public Sink {
   void abort_copy() {
     PQputCopyEnd(conn_->get(), "sluice: value refused before sending");
     while (Result r{PQgetResult(conn_->get())}) {}
+  }
+
+  // The staging table's constraints and indexes were named after it
+  // ("<table>__sluice_staging_pkey"): give them the table's own names, in the swap's
+  // transaction, so that a replaced table looks like one created in place.
+  void take_own_index_names() {
+    const std::string from = write_table_.name, to = req_.table.name;
+    std::string table = qt(req_.table);
+    auto r = conn_->exec("SELECT c.relname, (SELECT con.conname FROM pg_constraint con WHERE con.conindid = c.oid AND con.conrelid = i.indrelid) "
+                         "FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = to_regclass($1)", {table.c_str()});
+    for (int row = 0; row < PQntuples(r.get()); ++row) {
+      const std::string index = PQgetvalue(r.get(), row, 0);
+      if (index.compare(0, from.size(), from) != 0) continue;
+      const std::string renamed = to + index.substr(from.size());
+      if (!ident::rule_for("postgres").fits(renamed)) continue;  // PostgreSQL's own choice stands
+      if (!PQgetisnull(r.get(), row, 1))
+        conn_->exec("ALTER TABLE " + table + " RENAME CONSTRAINT " + q(PQgetvalue(r.get(), row, 1)) + " TO " + q(renamed));
+      else
+        conn_->exec("ALTER INDEX " + sql::quote_table({req_.table.schema, index}, '"') + " RENAME TO " + q(renamed));
+    }
   }
 
   void flush() {
@@ -176,7 +199,6 @@ class PgSink final : public Sink {
   }
 
   void save_state(const Checkpoint& cp) {
-    conn_->exec(kStateDdl);
     std::string key = encode_key(cp.last_key), rows = std::to_string(cp.rows);
     conn_->exec("INSERT INTO sluice_state (pipeline, step, run_id, last_key, rows_committed, completed, updated_at) "
                 "VALUES ($1, $2, $3, $4, $5, $6, now()) ON CONFLICT (pipeline, step) DO UPDATE SET run_id = EXCLUDED.run_id, "
@@ -358,10 +380,7 @@ class PgConnection final : public Connection {
   void clear_state(const std::string& pipeline, const std::string& step) override {
     if (!state_exists()) return;
     if (step.empty()) conn_->exec("DELETE FROM sluice_state WHERE pipeline = $1", {pipeline.c_str()});
-    else {
-      std::string nested = step + "/%";
-      conn_->exec("DELETE FROM sluice_state WHERE pipeline = $1 AND (step = $2 OR step LIKE $3)", {pipeline.c_str(), step.c_str(), nested.c_str()});
-    }
+    else conn_->exec("DELETE FROM sluice_state WHERE pipeline = $1 AND step = $2", {pipeline.c_str(), step.c_str()});
   }
 
  private:
