@@ -104,24 +104,6 @@ std::optional<TypeInfo> parse_type_name(std::string_view raw) {
   return t;
 }
 
-TableRef TableRef::parse(const std::string& dotted) {
-  auto dot = dotted.find('.');
-  if (dot == std::string::npos) return {"", dotted};
-  return {dotted.substr(0, dot), dotted.substr(dot + 1)};
-}
-
-std::optional<std::size_t> Schema::index_of(const std::string& name) const {
-  for (std::size_t i = 0; i < columns.size(); ++i)
-    if (columns[i].name == name) return i;
-  return std::nullopt;
-}
-
-std::vector<std::string> Schema::names() const {
-  std::vector<std::string> out;
-  for (const auto& c : columns) out.push_back(c.name);
-  return out;
-}
-
 namespace convert {
 namespace {
 

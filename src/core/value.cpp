@@ -8,18 +8,6 @@
 
 namespace sluice {
 
-const char* to_string(ErrorClass c) {
-  switch (c) {
-    case ErrorClass::config: return "config";
-    case ErrorClass::connect: return "connect";
-    case ErrorClass::transient: return "transient";
-    case ErrorClass::data: return "data";
-    case ErrorClass::internal: return "internal";
-    case ErrorClass::interrupted: return "interrupted";
-  }
-  return "internal";
-}
-
 const char* kind_name(Value::Kind k) {
   switch (k) {
     case Value::Kind::null: return "null";
