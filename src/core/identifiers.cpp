@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "sluice/value.h"
+
 namespace sluice::ident {
 namespace {
 
@@ -115,16 +117,11 @@ std::string file_stem(const std::string& table) {
 }
 
 std::string table_of_stem(const std::string& stem) {
-  auto hex = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
-  };
   std::string out;
   for (std::size_t i = 0; i < stem.size(); ++i) {
-    if (stem[i] == '%' && i + 2 < stem.size() && hex(stem[i + 1]) >= 0 && hex(stem[i + 2]) >= 0) {
-      out += static_cast<char>(hex(stem[i + 1]) * 16 + hex(stem[i + 2]));
+    auto byte = stem[i] == '%' && i + 2 < stem.size() ? convert::hex_decode(std::string_view(stem).substr(i + 1, 2)) : std::nullopt;
+    if (byte) {
+      out += *byte;
       i += 2;
     } else {
       out += stem[i];
