@@ -2,13 +2,30 @@
 # folder on loopback, on free ports. Exports SLUICE_TEST_PG_URL and SLUICE_TEST_MYSQL_URL
 # (plus the admin URLs and data folders the fault tests use to restart servers).
 
+# A port nobody listens on, chosen below the kernel's ephemeral range: a port inside it can be
+# the local end of some client connection, which a server then fails to bind on one address
+# while still starting on the others (seen in CI: PostgreSQL up on 127.0.0.2, refused on 127.0.0.1).
 free_port() {
-  local port
+  local low=32768 high port
+  read -r low high < /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || true
+  local top=$((low > 12000 ? low - 1 : 60999)) bottom=$((low > 12000 ? 10000 : high + 1))
   for _ in $(seq 1 200); do
-    port=$((20000 + RANDOM % 30000))
+    port=$((bottom + RANDOM % (top - bottom)))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return 0; fi
   done
   echo "no free port found" >&2; return 1
+}
+
+# wait_tcp HOST PORT WHAT LOG: fails loudly unless HOST:PORT accepts connections within 30 s.
+wait_tcp() {
+  local host=$1 port=$2 what=$3 log=$4
+  for _ in $(seq 1 60); do
+    (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null && return 0
+    sleep 0.5
+  done
+  echo "$what does not accept connections on $host:$port; its log ($log) ends with:" >&2
+  tail -n 20 "$log" >&2 || true
+  return 1
 }
 
 # Runs a command as the given system user when we are root (servers refuse root).
@@ -31,6 +48,9 @@ start_postgres() {
   as_user "$user" "$pgbin/pg_ctl" -D "$dir/pg/data" -l "$dir/pg/server.log" -w -o "-p $port -k $dir/pgsock $opts" start >/dev/null
   as_user "$user" "$pgbin/psql" -q -h "$dir/pgsock" -p "$port" -U postgres -d postgres \
     -c "CREATE ROLE sluice LOGIN SUPERUSER PASSWORD 'sluice'" -c "CREATE DATABASE sluice_test OWNER sluice" >/dev/null
+  local addresses; addresses=$(sed -n 's/.*listen_addresses=\([^ ]*\).*/\1/p' <<<"$opts")
+  local host
+  for host in ${addresses//,/ }; do wait_tcp "$host" "$port" PostgreSQL "$dir/pg/server.log"; done
   PG_BIN=$pgbin
 }
 
@@ -51,6 +71,7 @@ start_mariadb() {
     mariadb-admin --no-defaults --socket="$dir/my/mysqld.sock" -uroot ping >/dev/null 2>&1 && break
     sleep 0.5
   done
+  wait_tcp 127.0.0.1 "$port" MariaDB "$dir/my/server.log"
   mariadb --no-defaults --socket="$dir/my/mysqld.sock" -uroot -e "
     CREATE DATABASE sluice_test CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;
     CREATE USER 'sluice'@'%' IDENTIFIED BY 'sluice';
