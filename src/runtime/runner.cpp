@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "core/targets.h"
-#include "drivers/sql_text.h"
+#include "drivers/sql/sql_text.h"
 #include "runtime/rejects.h"
 #include "runtime/retry.h"
 #include "runtime/signals.h"

@@ -1,6 +1,6 @@
 // `sluice plan`: connects and introspects, prints per step what run would do. Writes nothing.
 #include "cli/commands/commands.h"
-#include "drivers/sql_text.h"
+#include "drivers/sql/sql_text.h"
 #include "sluice/runner.h"
 #include "sluice/status.h"
 #include "sluice/transform.h"

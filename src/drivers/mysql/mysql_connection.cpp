@@ -14,7 +14,7 @@
 #include "drivers/mysql/mysql_conn.h"
 #include "drivers/mysql/mysql_types.h"
 #include "core/identifiers.h"
-#include "drivers/sql_text.h"
+#include "drivers/sql/sql_text.h"
 #include "sluice/connection.h"
 #include "sluice/registry.h"
 

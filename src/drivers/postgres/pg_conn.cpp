@@ -108,4 +108,28 @@ Result Conn::exec(const std::string& sql, const std::vector<const char*>& params
   return r;
 }
 
+namespace {
+std::vector<const char*> pointers(const std::vector<std::string>& params) {
+  std::vector<const char*> out;
+  out.reserve(params.size());
+  for (const auto& p : params) out.push_back(p.c_str());
+  return out;
+}
+}  // namespace
+
+void PgSession::exec(const std::string& sql, const std::vector<std::string>& params) { conn_->exec(sql, pointers(params)); }
+
+sql::Session::Rows PgSession::query(const std::string& sql, const std::vector<std::string>& params) {
+  Result r = conn_->exec(sql, pointers(params));
+  Rows rows(static_cast<std::size_t>(PQntuples(r.get())));
+  const int width = PQnfields(r.get());
+  for (int i = 0; i < PQntuples(r.get()); ++i)
+    for (int c = 0; c < width; ++c) rows[static_cast<std::size_t>(i)].emplace_back(PQgetvalue(r.get(), i, c));
+  return rows;
+}
+
+void PgSession::rollback() noexcept {
+  if (PQstatus(conn_->get()) == CONNECTION_OK) PQclear(PQexec(conn_->get(), "ROLLBACK"));
+}
+
 }  // namespace sluice::postgres

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "drivers/sql/session.h"
 #include "sluice/pipeline.h"
 #include "sluice/status.h"
 
@@ -38,6 +39,21 @@ class Conn {
  private:
   PGconn* conn_ = nullptr;
   std::string name_;
+};
+
+// A Conn as the sql::Session that the shared SQL code (state table, run lock, target
+// base) runs its statements through.
+class PgSession final : public sql::Session {
+ public:
+  explicit PgSession(std::unique_ptr<Conn> conn) : conn_(std::move(conn)) {}
+  Conn& conn() { return *conn_; }
+  void exec(const std::string& sql) override { conn_->exec(sql); }
+  void exec(const std::string& sql, const std::vector<std::string>& params) override;
+  Rows query(const std::string& sql, const std::vector<std::string>& params) override;
+  void rollback() noexcept override;
+
+ private:
+  std::unique_ptr<Conn> conn_;
 };
 
 // The classification, exposed for COPY paths that see results themselves.

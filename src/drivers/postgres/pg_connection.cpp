@@ -1,30 +1,25 @@
 // PostgreSQL: streaming source (single-row mode in a REPEATABLE READ READ ONLY
-// transaction), COPY sink, upsert through a temporary table, sluice_state.
+// transaction), COPY sink, upsert through a temporary table. Transactions, checkpoints,
+// the replace swap, sluice_state and the run lock come from drivers/sql over PgDialect.
 #include <algorithm>
 
 #include "drivers/postgres/pg_conn.h"
+#include "drivers/postgres/pg_dialect.h"
 #include "drivers/postgres/pg_types.h"
 #include "core/identifiers.h"
-#include "drivers/sql_text.h"
+#include "drivers/sql/sql_connection.h"
+#include "drivers/sql/sql_target.h"
+#include "drivers/sql/sql_text.h"
 #include "sluice/connection.h"
 #include "sluice/registry.h"
 
 namespace sluice::postgres {
 namespace {
 
-const std::string& placeholder(std::size_t i) {
-  static std::vector<std::string> cache;
-  while (cache.size() <= i) cache.push_back("$" + std::to_string(cache.size() + 1));
-  return cache[i];
-}
+const std::string& placeholder(std::size_t i) { return dialect().placeholder(i); }
 
-std::string q(const std::string& ident) { return sql::quote(ident, '"'); }
-std::string qt(const TableRef& t) { return sql::quote_table(t, '"'); }
-
-const char* kStateDdl =
-    "CREATE TABLE IF NOT EXISTS sluice_state (pipeline text NOT NULL, step text NOT NULL, run_id text NOT NULL, "
-    "last_key text NOT NULL, rows_committed bigint NOT NULL, completed boolean NOT NULL, "
-    "updated_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (pipeline, step))";
+std::string q(const std::string& ident) { return dialect().quote(ident); }
+std::string qt(const TableRef& t) { return dialect().quote_table(t); }
 
 class PgSource final : public Source {
  public:
@@ -71,32 +66,27 @@ class PgSource final : public Source {
   bool done_ = false;
 };
 
-class PgSink final : public Sink {
+// COPY into the table (or the staging table of a replace); upsert COPYs into a
+// temporary table and merges it with INSERT ... ON CONFLICT, batch by batch.
+class PgSink final : public sql::SqlTarget {
  public:
-  PgSink(std::unique_ptr<Conn> conn, LoadRequest req, const Schema& target) : conn_(std::move(conn)), req_(std::move(req)) {
-    write_table_ = req_.mode == LoadMode::replace ? staging(req_.table) : req_.table;
-    types_ = sql::target_types(req_.schema, target, req_.table);
-    for (const auto& c : req_.schema.columns) cols_ += (cols_.empty() ? "" : ", ") + q(c.name);
-    // Once per step, not per commit: the checkpoints of every transaction go here.
-    conn_->exec(kStateDdl);
+  PgSink(std::unique_ptr<PgSession> session, LoadRequest req, const Schema& target)
+      : SqlTarget(std::move(session), postgres::dialect(), std::move(req), target, false) {
+    conn_ = &static_cast<PgSession&>(this->session()).conn();
   }
 
-  static TableRef staging(const TableRef& t) { return {t.schema, ident::derived(ident::rule_for("postgres"), t.name, "staging")}; }
-
-  void begin() override {
-    conn_->exec("BEGIN");
-    in_tx_ = true;
-    if (req_.mode == LoadMode::upsert) {
-      conn_->exec("CREATE TEMP TABLE IF NOT EXISTS sluice_upsert (LIKE " + qt(req_.table) + " INCLUDING DEFAULTS) ON COMMIT DELETE ROWS");
-    }
+ private:
+  void after_begin() override {
+    if (request().mode == LoadMode::upsert)
+      conn_->exec("CREATE TEMP TABLE IF NOT EXISTS sluice_upsert (LIKE " + qt(request().table) + " INCLUDING DEFAULTS) ON COMMIT DELETE ROWS");
   }
 
-  void truncate() override { conn_->exec("TRUNCATE " + qt(req_.table)); }
-
-  void write(const Batch& batch) override {
-    std::string into = req_.mode == LoadMode::upsert ? "sluice_upsert" : qt(write_table_);
-    Result start(PQexec(conn_->get(), ("COPY " + into + " (" + cols_ + ") FROM STDIN").c_str()));
-    if (PQresultStatus(start.get()) != PGRES_COPY_IN) conn_->raise(start.get(), "starting COPY into " + write_table_.display());
+  void write_rows(const Batch& batch) override {
+    const LoadRequest& req = request();
+    const auto& types = target_types();
+    std::string into = req.mode == LoadMode::upsert ? "sluice_upsert" : qt(write_table());
+    Result start(PQexec(conn_->get(), ("COPY " + into + " (" + column_list() + ") FROM STDIN").c_str()));
+    if (PQresultStatus(start.get()) != PGRES_COPY_IN) conn_->raise(start.get(), "starting COPY into " + write_table().display());
     buf_.clear();
     for (std::size_t r = 0; r < batch.size(); ++r) {
       const Row& row = batch[r];
@@ -104,7 +94,7 @@ class PgSink final : public Sink {
         if (c) buf_ += '\t';
         const Value* v = nullptr;
         try {
-          v = &convert::for_target(row[c], types_[c], req_.schema.columns[c].name, coerced_);
+          v = &convert::for_target(row[c], types[c], req.schema.columns[c].name, coerced_);
         } catch (...) {
           abort_copy();
           throw;
@@ -113,7 +103,7 @@ class PgSink final : public Sink {
           append_copy_field(*v, buf_);
         } catch (const Error& e) {
           abort_copy();
-          throw Error(ErrorClass::data, "column " + req_.schema.columns[c].name + ": " + e.what(), e.sqlstate());
+          throw Error(ErrorClass::data, "column " + req.schema.columns[c].name + ": " + e.what(), e.sqlstate());
         }
       }
       buf_ += '\n';
@@ -122,63 +112,37 @@ class PgSink final : public Sink {
     flush();
     if (PQputCopyEnd(conn_->get(), nullptr) != 1) conn_->raise(nullptr, "ending COPY");
     Result end(PQgetResult(conn_->get()));
-    if (PQresultStatus(end.get()) != PGRES_COMMAND_OK) conn_->raise(end.get(), "COPY into " + write_table_.display());
+    if (PQresultStatus(end.get()) != PGRES_COMMAND_OK) conn_->raise(end.get(), "COPY into " + write_table().display());
     while (Result extra{PQgetResult(conn_->get())}) {}
     // Merged per batch, so a row the target refuses fails this write (where the
     // runner can isolate it), not the commit.
-    if (req_.mode == LoadMode::upsert) merge();
-  }
-
-  void commit(const Checkpoint& cp) override {
-    save_state(cp);
-    conn_->exec("COMMIT");
-    in_tx_ = false;
-    ++commits_;
-  }
-
-  void finish(const Checkpoint& cp) override {
-    if (!in_tx_) begin();
-    if (req_.mode == LoadMode::replace) {
-      conn_->exec("DROP TABLE IF EXISTS " + qt(req_.table));
-      conn_->exec("ALTER TABLE " + qt(write_table_) + " RENAME TO " + q(req_.table.name));
-      take_own_index_names();
-    }
-    commit(cp);
-  }
-
-  void rollback() noexcept override {
-    if (!in_tx_) return;
-    in_tx_ = false;
-    if (PQstatus(conn_->get()) == CONNECTION_OK) PQclear(PQexec(conn_->get(), "ROLLBACK"));
-  }
-
-  std::int64_t commits() const override { return commits_; }
-
- private:
-  // Ends a COPY the server must discard (a value failed before it was sent).
-  void abort_copy() {
-    PQputCopyEnd(conn_->get(), "sluice: value refused before sending");
-    while (Result r{PQgetResult(conn_->get())}) {}
+    if (req.mode == LoadMode::upsert) merge();
   }
 
   // The staging table's constraints and indexes were named after it
   // ("<table>__sluice_staging_pkey"): give them the table's own names, in the swap's
   // transaction, so that a replaced table looks like one created in place.
-  void take_own_index_names() {
-    const std::string from = write_table_.name, to = req_.table.name;
-    std::string table = qt(req_.table);
+  void after_swap() override {
+    const std::string from = write_table().name, to = request().table.name;
+    std::string table = qt(request().table);
     auto r = conn_->exec("SELECT c.relname, (SELECT con.conname FROM pg_constraint con WHERE con.conindid = c.oid AND con.conrelid = i.indrelid) "
                          "FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = to_regclass($1)", {table.c_str()});
     for (int row = 0; row < PQntuples(r.get()); ++row) {
       const std::string index = PQgetvalue(r.get(), row, 0);
       if (index.compare(0, from.size(), from) != 0) continue;
       const std::string renamed = to + index.substr(from.size());
-      if (!ident::rule_for("postgres").fits(renamed)) continue;  // PostgreSQL's own choice stands
+      if (!dialect().names().fits(renamed)) continue;  // PostgreSQL's own choice stands
       if (!PQgetisnull(r.get(), row, 1))
         conn_->exec("ALTER TABLE " + table + " RENAME CONSTRAINT " + q(PQgetvalue(r.get(), row, 1)) + " TO " + q(renamed));
       else
-        conn_->exec("ALTER INDEX " + sql::quote_table({req_.table.schema, index}, '"') + " RENAME TO " + q(renamed));
+        conn_->exec("ALTER INDEX " + qt({request().table.schema, index}) + " RENAME TO " + q(renamed));
     }
+  }
+
+  // Ends a COPY the server must discard (a value failed before it was sent).
+  void abort_copy() {
+    PQputCopyEnd(conn_->get(), "sluice: value refused before sending");
+    while (Result r{PQgetResult(conn_->get())}) {}
   }
 
   void flush() {
@@ -188,51 +152,21 @@ class PgSink final : public Sink {
   }
 
   void merge() {
-    std::string keys, sets;
-    for (const auto& k : req_.key) keys += (keys.empty() ? "" : ", ") + q(k);
-    for (const auto& c : req_.schema.columns)
-      if (std::find(req_.key.begin(), req_.key.end(), c.name) == req_.key.end())
-        sets += (sets.empty() ? "" : ", ") + q(c.name) + " = EXCLUDED." + q(c.name);
-    conn_->exec("INSERT INTO " + qt(req_.table) + " (" + cols_ + ") SELECT " + cols_ + " FROM sluice_upsert ON CONFLICT (" +
-                keys + ") DO " + (sets.empty() ? "NOTHING" : "UPDATE SET " + sets));
+    const LoadRequest& req = request();
+    conn_->exec("INSERT INTO " + qt(req.table) + " (" + column_list() + ") SELECT " + column_list() + " FROM sluice_upsert " +
+                dialect().upsert_clause(req.key, req.schema.names()));
     conn_->exec("TRUNCATE sluice_upsert");
   }
 
-  void save_state(const Checkpoint& cp) {
-    std::string key = encode_key(cp.last_key), rows = std::to_string(cp.rows);
-    conn_->exec("INSERT INTO sluice_state (pipeline, step, run_id, last_key, rows_committed, completed, updated_at) "
-                "VALUES ($1, $2, $3, $4, $5, $6, now()) ON CONFLICT (pipeline, step) DO UPDATE SET run_id = EXCLUDED.run_id, "
-                "last_key = EXCLUDED.last_key, rows_committed = EXCLUDED.rows_committed, completed = EXCLUDED.completed, "
-                "updated_at = EXCLUDED.updated_at",
-                {req_.pipeline.c_str(), req_.state_key.c_str(), cp.run_id.c_str(), key.c_str(), rows.c_str(), cp.completed ? "t" : "f"});
-  }
-
-  std::unique_ptr<Conn> conn_;
-  LoadRequest req_;
-  TableRef write_table_;
-  std::vector<TypeInfo> types_;
-  std::string cols_, buf_;
+  Conn* conn_ = nullptr;
+  std::string buf_;
   Value coerced_;
-  bool in_tx_ = false;
-  std::int64_t commits_ = 0;
 };
 
-// A session-level advisory lock, on a connection of its own that lives as long as the
-// run: if the process dies, the server ends the session and the lock with it.
-class PgRunLock final : public RunLock {
+class PgConnection final : public sql::SqlConnection {
  public:
-  explicit PgRunLock(std::unique_ptr<Conn> conn) : conn_(std::move(conn)) {}
-
- private:
-  std::unique_ptr<Conn> conn_;
-};
-
-const char* kLockDdl =
-    "CREATE TABLE IF NOT EXISTS sluice_lock (pipeline text PRIMARY KEY, holder text NOT NULL, since timestamptz NOT NULL)";
-
-class PgConnection final : public Connection {
- public:
-  explicit PgConnection(const ConnectionConfig& cfg) : cfg_(cfg), conn_(std::make_unique<Conn>(cfg)) {}
+  explicit PgConnection(const ConnectionConfig& cfg)
+      : SqlConnection(cfg), own_(std::make_unique<Conn>(cfg)), conn_(&own_.conn()) {}
 
   std::vector<TableRef> list_tables(const std::string& schema) override {
     std::string s = schema.empty() ? "public" : schema;
@@ -309,96 +243,25 @@ class PgConnection final : public Connection {
       }
     } else {
       auto full = describe(req.table);
-      if (!full) throw Error(ErrorClass::config, "source table " + req.table.display() + " does not exist in " + cfg_.display());
+      if (!full) throw Error(ErrorClass::config, "source table " + req.table.display() + " does not exist in " + config().display());
       schema = sql::project(*full, req.columns, req.table);
     }
     // The extract gets a connection of its own so introspection and state reads
     // stay usable while rows stream.
-    return std::make_unique<PgSource>(std::make_unique<Conn>(cfg_), req, std::move(schema));
+    return std::make_unique<PgSource>(std::make_unique<Conn>(config()), req, std::move(schema));
   }
 
-  std::unique_ptr<Sink> open_sink(const LoadRequest& req) override {
-    if (!req.table.schema.empty() && req.create != CreateMode::never)
-      conn_->exec("CREATE SCHEMA IF NOT EXISTS " + q(req.table.schema));
-    Schema target = sql::prepare_target(*this, req, cfg_.display(), '"', [&](const std::string& ddl) { conn_->exec(ddl); });
-    if (req.mode == LoadMode::replace && !req.resuming) {
-      auto st = PgSink::staging(req.table);
-      conn_->exec("DROP TABLE IF EXISTS " + qt(st));
-      conn_->exec("CREATE TABLE " + qt(st) + " (LIKE " + qt(req.table) + " INCLUDING ALL)");
-    }
-    return std::make_unique<PgSink>(std::make_unique<Conn>(cfg_), req, target);
-  }
-
-  std::string column_type_sql(const TypeInfo& t) override { return pg_type_sql(t); }
-  TypeInfo created_type(const TypeInfo& t) override { return type_from_pg(pg_type_sql(t), false); }
-
-  std::string create_table_sql(const TableRef& table, const Schema& schema, const std::vector<std::string>& key) override {
-    return sql::create_table(table, schema, key, '"', pg_type_sql);
-  }
-
-  std::optional<Checkpoint> read_checkpoint(const std::string& pipeline, const std::string& key) override {
-    if (!state_exists()) return std::nullopt;
-    auto r = conn_->exec("SELECT run_id, last_key, rows_committed, completed FROM sluice_state WHERE pipeline = $1 AND step = $2",
-                         {pipeline.c_str(), key.c_str()});
-    if (PQntuples(r.get()) == 0) return std::nullopt;
-    return row_checkpoint(r.get(), 0, 0);
-  }
-
-  void write_checkpoint(const std::string& pipeline, const std::string& key, const Checkpoint& cp) override {
-    conn_->exec(kStateDdl);
-    std::string k = encode_key(cp.last_key), rows = std::to_string(cp.rows);
-    conn_->exec("INSERT INTO sluice_state (pipeline, step, run_id, last_key, rows_committed, completed) VALUES ($1, $2, $3, $4, $5, $6) "
-                "ON CONFLICT (pipeline, step) DO UPDATE SET run_id = EXCLUDED.run_id, last_key = EXCLUDED.last_key, "
-                "rows_committed = EXCLUDED.rows_committed, completed = EXCLUDED.completed, updated_at = now()",
-                {pipeline.c_str(), key.c_str(), cp.run_id.c_str(), k.c_str(), rows.c_str(), cp.completed ? "t" : "f"});
-  }
-
-  std::unique_ptr<RunLock> lock_run(const std::string& pipeline, const std::string& holder) override {
-    auto lock = std::make_unique<Conn>(cfg_);
-    auto r = lock->exec("SELECT pg_try_advisory_lock(1936487781, hashtext($1))", {pipeline.c_str()});
-    if (PQgetvalue(r.get(), 0, 0)[0] != 't') {
-      std::string who = "unknown holder";
-      auto h = conn_->exec("SELECT holder || ', since ' || since::text FROM sluice_lock WHERE pipeline = $1", {pipeline.c_str()});
-      if (PQntuples(h.get())) who = PQgetvalue(h.get(), 0, 0);
-      throw Error(ErrorClass::transient, "pipeline " + pipeline + " is already running (" + who + "; advisory lock in " + cfg_.display() + ")");
-    }
-    lock->exec(kLockDdl);
-    lock->exec("INSERT INTO sluice_lock VALUES ($1, $2, now()) ON CONFLICT (pipeline) DO UPDATE SET holder = EXCLUDED.holder, "
-               "since = EXCLUDED.since", {pipeline.c_str(), holder.c_str()});
-    return std::make_unique<PgRunLock>(std::move(lock));
-  }
-
-  std::vector<StateRow> read_state(const std::string& pipeline) override {
-    std::vector<StateRow> out;
-    if (!state_exists()) return out;
-    auto r = conn_->exec("SELECT step, run_id, last_key, rows_committed, completed, updated_at::text FROM sluice_state "
-                         "WHERE pipeline = $1 ORDER BY step", {pipeline.c_str()});
-    for (int i = 0; i < PQntuples(r.get()); ++i) out.push_back({PQgetvalue(r.get(), i, 0), row_checkpoint(r.get(), i, 1), PQgetvalue(r.get(), i, 5)});
-    return out;
-  }
-
-  void clear_state(const std::string& pipeline, const std::string& step) override {
-    if (!state_exists()) return;
-    if (step.empty()) conn_->exec("DELETE FROM sluice_state WHERE pipeline = $1", {pipeline.c_str()});
-    else conn_->exec("DELETE FROM sluice_state WHERE pipeline = $1 AND step = $2", {pipeline.c_str(), step.c_str()});
+  std::unique_ptr<Sink> make_target(const LoadRequest& req, const Schema& target, bool) override {
+    return std::make_unique<PgSink>(std::make_unique<PgSession>(std::make_unique<Conn>(config())), req, target);
   }
 
  private:
-  bool state_exists() {
-    auto r = conn_->exec("SELECT to_regclass('sluice_state') IS NOT NULL");
-    return PQgetvalue(r.get(), 0, 0)[0] == 't';
-  }
-  static Checkpoint row_checkpoint(PGresult* r, int row, int first) {
-    Checkpoint cp;
-    cp.run_id = PQgetvalue(r, row, first);
-    cp.last_key = decode_key(PQgetvalue(r, row, first + 1));
-    cp.rows = std::atoll(PQgetvalue(r, row, first + 2));
-    cp.completed = PQgetvalue(r, row, first + 3)[0] == 't';
-    return cp;
-  }
+  const sql::Dialect& dialect() override { return postgres::dialect(); }
+  sql::Session& session(bool) override { return own_; }
+  std::unique_ptr<sql::Session> open_session() override { return std::make_unique<PgSession>(std::make_unique<Conn>(config())); }
 
-  ConnectionConfig cfg_;
-  std::unique_ptr<Conn> conn_;
+  PgSession own_;
+  Conn* conn_;
 };
 
 }  // namespace

@@ -2,7 +2,7 @@
 
 #include <cstdlib>
 
-#include "drivers/sql_text.h"
+#include "drivers/sql/sql_text.h"
 #include "sluice/status.h"
 
 namespace sluice::postgres {

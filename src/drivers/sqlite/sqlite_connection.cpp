@@ -4,7 +4,7 @@
 
 #include "drivers/file_lock.h"
 #include "core/identifiers.h"
-#include "drivers/sql_text.h"
+#include "drivers/sql/sql_text.h"
 #include "drivers/sqlite/sqlite_db.h"
 #include "drivers/sqlite/sqlite_types.h"
 #include "drivers/sqlite/sqlite_state.h"

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "drivers/sql_text.h"
+#include "drivers/sql/sql_text.h"
 #include "sluice/status.h"
 
 namespace sluice::sqlite {

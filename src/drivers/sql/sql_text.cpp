@@ -1,4 +1,4 @@
-#include "drivers/sql_text.h"
+#include "drivers/sql/sql_text.h"
 
 #include <cstdlib>
 

@@ -1,0 +1,26 @@
+#pragma once
+// PostgreSQL's SQL: "double quotes", 63-byte names, $1 placeholders, TRUNCATE inside a
+// transaction, INSERT ... ON CONFLICT, advisory locks.
+#include "drivers/sql/dialect.h"
+
+namespace sluice::postgres {
+
+class PgDialect final : public sql::Dialect {
+ public:
+  const ident::NameRule& names() const override;
+  const std::string& placeholder(std::size_t i) const override;
+  std::string type_sql(const TypeInfo& t) const override;
+  TypeInfo created_type(const TypeInfo& t) const override;
+  std::optional<std::string> create_like(const TableRef& table, const TableRef& like) const override;
+  std::string empty_table(const TableRef& t) const override { return "TRUNCATE " + quote_table(t); }
+  std::string now() const override { return "now()"; }
+  std::string table_exists() const override { return "SELECT 1 WHERE to_regclass($1) IS NOT NULL"; }
+  std::string state_table_ddl() const override;
+  std::optional<std::string> try_session_lock() const override { return "SELECT pg_try_advisory_lock(1936487781, hashtext($1))"; }
+  std::string lock_table_ddl() const override;
+  std::string lock_kind() const override { return "advisory lock"; }
+};
+
+const PgDialect& dialect();
+
+}  // namespace sluice::postgres

@@ -1,0 +1,97 @@
+#pragma once
+// What differs between SQL databases, as text: identifiers (quoting, length limit),
+// placeholders, type names, DDL (tables, staging copies, sluice_state, sluice_lock) and
+// DML (upsert, state writes). One object per database; the base class is plain ANSI SQL
+// where ANSI has an answer. Nothing here talks to a server: every statement is unit-
+// tested as text (tests/unit/dialect_test.cpp), and the code that runs them
+// (sql_target, state_table, server_lock) exists once for every dialect.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/identifiers.h"
+#include "sluice/schema.h"
+#include "sluice/source.h"
+
+namespace sluice::sql {
+
+class Dialect {
+ public:
+  virtual ~Dialect() = default;
+
+  // ---- identifiers ----
+  virtual const ident::NameRule& names() const = 0;
+  virtual char quote_char() const { return '"'; }
+  std::string quote(const std::string& ident) const;
+  std::string quote_table(const TableRef& t) const;
+  // Parameter marker number i (0-based): "?" unless the dialect numbers them.
+  virtual const std::string& placeholder(std::size_t i) const;
+  // A name sluice derives beside `table` ("staging", "old"), within the name limit.
+  TableRef derived_table(const TableRef& table, const std::string& role) const;
+
+  // ---- types ----
+  virtual std::string type_sql(const TypeInfo& t) const = 0;
+  // The logical type a column created for `t` reads back as.
+  virtual TypeInfo created_type(const TypeInfo& t) const = 0;
+  // Added after a key column in PRIMARY KEY (...) (MySQL's prefix for text keys).
+  virtual std::string key_column_suffix(const TypeInfo&) const { return {}; }
+  // After the closing parenthesis of CREATE TABLE (engine, charset).
+  virtual std::string table_options() const { return {}; }
+
+  // ---- DDL ----
+  std::string create_table(const TableRef& table, const Schema& schema, const std::vector<std::string>& key) const;
+  std::string drop_table_if_exists(const TableRef& t) const;
+  virtual std::string create_schema_if_missing(const std::string& schema) const;
+  // An empty table with the definition (columns, keys, indexes) of `like`; nullopt when
+  // the dialect cannot say it in SQL (the driver then copies the definition itself).
+  virtual std::optional<std::string> create_like(const TableRef& table, const TableRef& like) const;
+  // Statements that put `staging` in the place of `live`, in order.
+  virtual std::vector<std::string> swap_staging(const TableRef& live, const TableRef& staging) const;
+  // Statements to run after a swap, also when a resumed run finds it already done.
+  virtual std::vector<std::string> after_swap(const TableRef&) const { return {}; }
+  // Whether DDL commits the open transaction (MySQL): the swap then happens between the
+  // last data commit and the completion mark, not inside one transaction.
+  virtual bool ddl_commits() const { return false; }
+
+  // ---- transactions and DML ----
+  virtual std::string begin() const { return "BEGIN"; }
+  // Empties a table inside the open transaction (TRUNCATE where it is transactional).
+  virtual std::string empty_table(const TableRef& t) const;
+  // The tail of an INSERT that turns it into an upsert on `key`, updating `columns`
+  // that are not part of the key.
+  virtual std::string upsert_clause(const std::vector<std::string>& key, const std::vector<std::string>& columns) const;
+  // The current time, as SQL.
+  virtual std::string now() const { return "CURRENT_TIMESTAMP"; }
+  // One parameter (a table name of the connection's default schema); returns a row when
+  // the table exists.
+  virtual std::string table_exists() const = 0;
+
+  // ---- sluice_state (one row per pipeline and step; see state_table.h) ----
+  virtual std::string state_table_ddl() const = 0;
+  // Parameters: pipeline, step, run_id, last_key, rows_committed, completed ("1"/"0").
+  std::string state_upsert() const;
+  // Parameters: pipeline, step. Columns: run_id, last_key, rows_committed, completed.
+  std::string state_select() const;
+  // Parameter: pipeline. Columns: step, run_id, last_key, rows_committed, completed, updated_at.
+  std::string state_list() const;
+  // Parameters: pipeline[, step].
+  std::string state_delete(bool one_step) const;
+
+  // ---- the run lock (see server_lock.h) ----
+  // One parameter (the pipeline); returns one row whose first column is true ("t"/"1")
+  // when this session took the lock, which the server drops with the session. nullopt:
+  // the dialect has no session locks (SQLite: a lock file).
+  virtual std::optional<std::string> try_session_lock() const { return std::nullopt; }
+  virtual std::string lock_table_ddl() const { return {}; }
+  // Parameters: pipeline, holder.
+  std::string lock_record() const;
+  // Parameter: pipeline. Columns: holder, since.
+  std::string lock_holder() const;
+  // What the lock is called in messages ("advisory lock", "GET_LOCK").
+  virtual std::string lock_kind() const { return "session lock"; }
+
+ protected:
+  std::string marks(std::size_t first, std::size_t n) const;
+};
+
+}  // namespace sluice::sql

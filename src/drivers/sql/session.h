@@ -1,0 +1,24 @@
+#pragma once
+// The little a shared piece of SQL code needs from a driver's session: run a statement,
+// run a query with text parameters, end a transaction without throwing. Each driver's
+// connection class implements it over its own library and raises classified
+// sluice::Errors; state_table, server_lock and sql_target are written once against it.
+#include <string>
+#include <vector>
+
+namespace sluice::sql {
+
+class Session {
+ public:
+  using Rows = std::vector<std::vector<std::string>>;  // NULL reads as ""
+
+  virtual ~Session() = default;
+  virtual void exec(const std::string& sql) = 0;
+  // Parameters are text; the server converts them to the columns' types.
+  virtual void exec(const std::string& sql, const std::vector<std::string>& params) = 0;
+  virtual Rows query(const std::string& sql, const std::vector<std::string>& params) = 0;
+  // Ends the open transaction, if any; never throws (the session may be gone).
+  virtual void rollback() noexcept = 0;
+};
+
+}  // namespace sluice::sql

@@ -1,0 +1,91 @@
+#include "drivers/sql/sql_connection.h"
+
+#include "drivers/sql/server_lock.h"
+#include "drivers/sql/sql_target.h"
+#include "drivers/sql/state_table.h"
+#include "sluice/status.h"
+
+namespace sluice::sql {
+
+std::unique_ptr<Sink> SqlConnection::open_sink(const LoadRequest& req) {
+  Session& s = session(true);
+  if (!req.table.schema.empty() && req.create != CreateMode::never) {
+    const std::string ddl = dialect().create_schema_if_missing(req.table.schema);
+    if (!ddl.empty()) s.exec(ddl);
+  }
+  Schema target = prepare_table(req);
+  const bool swapped = prepare_staging(req);
+  // Once per step, not per commit: every transaction's checkpoint goes here.
+  StateTable(s, dialect()).ensure();
+  return make_target(req, target, swapped);
+}
+
+Schema SqlConnection::prepare_table(const LoadRequest& req) {
+  Session& s = session(true);
+  auto existing = describe(req.table);
+  if (req.create == CreateMode::always && existing && !req.resuming) {
+    s.exec("DROP TABLE " + dialect().quote_table(req.table));
+    existing.reset();
+  }
+  if (!existing) {
+    if (req.create == CreateMode::never)
+      throw Error(ErrorClass::config,
+                  "target table " + req.table.display() + " does not exist in " + cfg_.display() + " and create is never");
+    s.exec(create_table_sql(req.table, req.schema, req.key));
+    existing = describe(req.table);
+    if (!existing) throw Error(ErrorClass::internal, "created " + req.table.display() + " but cannot see it");
+  }
+  return *existing;
+}
+
+bool SqlConnection::prepare_staging(const LoadRequest& req) {
+  if (req.mode != LoadMode::replace) return false;
+  const TableRef staging = SqlTarget::staging_table(dialect(), req.table);
+  if (req.resuming) {
+    // Resumed rows go on into the staging table an earlier attempt filled. If it is
+    // gone, that attempt already swapped it in (DDL-committing dialects) and only the
+    // completion mark is missing.
+    return dialect().ddl_commits() && !describe(staging).has_value();
+  }
+  Session& s = session(true);
+  s.exec(dialect().drop_table_if_exists(staging));
+  if (auto like = dialect().create_like(staging, req.table)) s.exec(*like);
+  else copy_definition(staging, req.table);
+  return false;
+}
+
+void SqlConnection::copy_definition(const TableRef&, const TableRef& live) {
+  throw Error(ErrorClass::internal, dialect().names().dialect + " cannot copy the definition of " + live.display());
+}
+
+std::optional<Checkpoint> SqlConnection::read_checkpoint(const std::string& pipeline, const std::string& key) {
+  return StateTable(session(false), dialect()).load(pipeline, key);
+}
+
+void SqlConnection::write_checkpoint(const std::string& pipeline, const std::string& key, const Checkpoint& cp) {
+  Session& s = session(true);
+  StateTable state(s, dialect());
+  state.ensure();
+  s.exec(dialect().begin());
+  try {
+    state.save(pipeline, key, cp);
+    s.exec("COMMIT");
+  } catch (...) {
+    s.rollback();
+    throw;
+  }
+}
+
+std::unique_ptr<RunLock> SqlConnection::lock_run(const std::string& pipeline, const std::string& holder) {
+  return take_session_lock(open_session(), session(false), dialect(), pipeline, holder, cfg_.display());
+}
+
+std::vector<StateRow> SqlConnection::read_state(const std::string& pipeline) {
+  return StateTable(session(false), dialect()).list(pipeline);
+}
+
+void SqlConnection::clear_state(const std::string& pipeline, const std::string& key) {
+  StateTable(session(true), dialect()).clear(pipeline, key);
+}
+
+}  // namespace sluice::sql

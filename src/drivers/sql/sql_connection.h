@@ -1,0 +1,57 @@
+#pragma once
+// The half of a SQL driver's Connection that is the same for every database, written
+// once over the driver's Dialect and Session: type names and CREATE TABLE, preparing a
+// target (schema, table, the staging table of `replace`, sluice_state), checkpoints and
+// `sluice state`, and the run lock. A driver adds introspection, its source, and the
+// sink that writes rows (make_target).
+#include <memory>
+
+#include "drivers/sql/dialect.h"
+#include "drivers/sql/session.h"
+#include "sluice/connection.h"
+#include "sluice/pipeline.h"
+
+namespace sluice::sql {
+
+class SqlConnection : public Connection {
+ public:
+  explicit SqlConnection(ConnectionConfig cfg) : cfg_(std::move(cfg)) {}
+
+  std::unique_ptr<Sink> open_sink(const LoadRequest& req) final;
+
+  std::string column_type_sql(const TypeInfo& t) override { return dialect().type_sql(t); }
+  TypeInfo created_type(const TypeInfo& t) override { return dialect().created_type(t); }
+  std::string create_table_sql(const TableRef& table, const Schema& schema, const std::vector<std::string>& key) override {
+    return dialect().create_table(table, schema, key);
+  }
+
+  std::optional<Checkpoint> read_checkpoint(const std::string& pipeline, const std::string& state_key) override;
+  void write_checkpoint(const std::string& pipeline, const std::string& state_key, const Checkpoint& cp) override;
+  std::unique_ptr<RunLock> lock_run(const std::string& pipeline, const std::string& holder) override;
+  std::vector<StateRow> read_state(const std::string& pipeline) override;
+  void clear_state(const std::string& pipeline, const std::string& state_key_or_empty) override;
+
+ protected:
+  const ConnectionConfig& config() const { return cfg_; }
+  virtual const Dialect& dialect() = 0;
+  // The connection's own session, for introspection and state. `write`: the caller
+  // writes (SQLite opens its file read-write only then).
+  virtual Session& session(bool write) = 0;
+  // A session of its own (a sink's, the run lock's).
+  virtual std::unique_ptr<Session> open_session() = 0;
+  // The sink that writes rows for `req` into the prepared target.
+  virtual std::unique_ptr<Sink> make_target(const LoadRequest& req, const Schema& target, bool swapped) = 0;
+  // Creates an empty `staging` with the definition of `live` when the dialect has no
+  // CREATE TABLE ... LIKE (SQLite).
+  virtual void copy_definition(const TableRef& staging, const TableRef& live);
+
+ private:
+  // Creates, recreates or checks the target table as req.create says; its columns.
+  Schema prepare_table(const LoadRequest& req);
+  // The staging table of a replace; true when a resumed replace was already swapped in.
+  bool prepare_staging(const LoadRequest& req);
+
+  ConnectionConfig cfg_;
+};
+
+}  // namespace sluice::sql
