@@ -8,7 +8,9 @@
 // from the checkpoint.
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "drivers/sql/session.h"
 #include "sluice/pipeline.h"
 #include "sluice/status.h"
 
@@ -26,16 +28,30 @@ class Conn {
   Conn(const Conn&) = delete;
   Conn& operator=(const Conn&) = delete;
 
-  sql::Connection& get() { return *conn_; }
+  ::sql::Connection& get() { return *conn_; }
   void exec(const std::string& sql);
   bool is_mariadb() const { return mariadb_; }
   const std::string& name() const { return name_; }
-  [[noreturn]] void raise(const sql::SQLException& e, const std::string& what) const;
+  [[noreturn]] void raise(const ::sql::SQLException& e, const std::string& what) const;
 
  private:
-  std::unique_ptr<sql::Connection> conn_;
+  std::unique_ptr<::sql::Connection> conn_;
   std::string name_;
   bool mariadb_ = false;
+};
+
+// A Conn as the sql::Session that the shared SQL code runs its statements through.
+class MySession final : public sql::Session {
+ public:
+  explicit MySession(std::unique_ptr<Conn> conn) : conn_(std::move(conn)) {}
+  Conn& conn() { return *conn_; }
+  void exec(const std::string& sql) override { conn_->exec(sql); }
+  void exec(const std::string& sql, const std::vector<std::string>& params) override;
+  Rows query(const std::string& sql, const std::vector<std::string>& params) override;
+  void rollback() noexcept override;
+
+ private:
+  std::unique_ptr<Conn> conn_;
 };
 
 ErrorClass classify_mysql(int code);

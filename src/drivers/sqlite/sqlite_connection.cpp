@@ -1,13 +1,17 @@
-// SQLite: source, sink and sluice_state, over one sqlite3 handle per Connection.
+// SQLite: source and sink over one read-only and one read-write sqlite3 handle per
+// Connection. Transactions, checkpoints, the replace swap and sluice_state come from
+// drivers/sql over SqliteDialect; the run lock is a lock file beside the database.
 #include <chrono>
 #include <filesystem>
 
 #include "drivers/file_lock.h"
 #include "core/identifiers.h"
+#include "drivers/sql/sql_connection.h"
+#include "drivers/sql/sql_target.h"
 #include "drivers/sql/sql_text.h"
 #include "drivers/sqlite/sqlite_db.h"
 #include "drivers/sqlite/sqlite_types.h"
-#include "drivers/sqlite/sqlite_state.h"
+#include "drivers/sqlite/sqlite_dialect.h"
 #include "sluice/connection.h"
 #include "sluice/registry.h"
 
@@ -65,41 +69,32 @@ class SqliteSource final : public Source {
   bool done_ = false;
 };
 
-class SqliteSink final : public Sink {
+// One prepared INSERT (upsert: ON CONFLICT) stepped per row: SQLite's fastest path
+// runs in-process, with no round trips to batch away.
+class SqliteSink final : public sql::SqlTarget {
  public:
-  SqliteSink(Db& db, LoadRequest req, Schema target) : db_(db), req_(std::move(req)), target_(std::move(target)) {
-    write_table_ = req_.mode == LoadMode::replace ? staging_name(req_.table) : req_.table;
-    types_ = sql::target_types(req_.schema, target_, req_.table);
-    std::string cols, marks;
-    for (const auto& c : req_.schema.columns) {
-      cols += (cols.empty() ? "" : ", ") + sql::quote(c.name, '"');
-      marks += marks.empty() ? "?" : ", ?";
-    }
-    std::string sql = "INSERT INTO " + sql::quote_table(write_table_, '"') + " (" + cols + ") VALUES (" + marks + ")";
-    if (req_.mode == LoadMode::upsert) {
-      std::string keys, sets;
-      for (const auto& k : req_.key) keys += (keys.empty() ? "" : ", ") + sql::quote(k, '"');
-      for (const auto& c : req_.schema.columns) {
-        if (std::find(req_.key.begin(), req_.key.end(), c.name) != req_.key.end()) continue;
-        sets += (sets.empty() ? "" : ", ") + sql::quote(c.name, '"') + " = excluded." + sql::quote(c.name, '"');
-      }
-      sql += " ON CONFLICT (" + keys + ") DO " + (sets.empty() ? "NOTHING" : "UPDATE SET " + sets);
-    }
+  SqliteSink(Db& db, LoadRequest req, const Schema& target)
+      : SqlTarget(std::make_unique<DbSession>(db), sqlite::dialect(), std::move(req), target, false), db_(db) {
+    const LoadRequest& r = request();
+    std::string marks;
+    for (std::size_t i = 0; i < r.schema.columns.size(); ++i) marks += i ? ", ?" : "?";
+    std::string sql = "INSERT INTO " + dialect().quote_table(write_table()) + " (" + column_list() + ") VALUES (" + marks + ")";
+    if (r.mode == LoadMode::upsert) sql += " " + dialect().upsert_clause(r.key, r.schema.names());
     insert_ = std::make_unique<Stmt>(db_, sql);
   }
 
-  void begin() override { db_.exec("BEGIN IMMEDIATE"); in_tx_ = true; }
-  void truncate() override { db_.exec("DELETE FROM " + sql::quote_table(req_.table, '"')); }
-
-  void write(const Batch& batch) override {
+ private:
+  void write_rows(const Batch& batch) override {
     sqlite3_stmt* st = insert_->get();
+    const auto& types = target_types();
+    const auto& columns = request().schema.columns;
     for (std::size_t r = 0; r < batch.size(); ++r) {
       const Row& row = batch[r];
       for (std::size_t c = 0; c < row.size(); ++c) {
-        const Value& v = convert::for_target(row[c], types_[c], req_.schema.columns[c].name, coerced_);
+        const Value& v = convert::for_target(row[c], types[c], columns[c].name, coerced_);
         // SQLite would store any bytes; refuse what other databases could not hold.
         if (v.kind() == Value::Kind::text && !convert::clean_text(v.str()))
-          throw Error(ErrorClass::data, "column " + req_.schema.columns[c].name +
+          throw Error(ErrorClass::data, "column " + columns[c].name +
                                             ": text is not valid UTF-8 or holds a NUL byte (see on_invalid_text)", "22021");
         // A converted value is bound as a copy: coerced_ is reused for the next column.
         if (&v == &coerced_) bind_transient(st, static_cast<int>(c + 1), v);
@@ -107,37 +102,10 @@ class SqliteSink final : public Sink {
       }
       int rc = sqlite3_step(st);
       sqlite3_reset(st);
-      if (rc != SQLITE_DONE) raise(db_.get(), rc, "inserting into " + write_table_.display());
+      if (rc != SQLITE_DONE) raise(db_.get(), rc, "inserting into " + write_table().display());
     }
   }
 
-  void commit(const Checkpoint& cp) override {
-    state::save(db_, req_.pipeline, req_.state_key, cp);
-    db_.exec("COMMIT");
-    in_tx_ = false;
-    ++commits_;
-  }
-
-  void finish(const Checkpoint& cp) override {
-    if (!in_tx_) begin();
-    if (req_.mode == LoadMode::replace) {
-      db_.exec("DROP TABLE IF EXISTS " + sql::quote_table(req_.table, '"'));
-      db_.exec("ALTER TABLE " + sql::quote_table(write_table_, '"') + " RENAME TO " + sql::quote(req_.table.name, '"'));
-    }
-    commit(cp);
-  }
-
-  void rollback() noexcept override {
-    if (!in_tx_) return;
-    in_tx_ = false;
-    sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
-  }
-
-  std::int64_t commits() const override { return commits_; }
-
-  static TableRef staging_name(const TableRef& t) { return {t.schema, ident::derived(ident::rule_for("sqlite"), t.name, "staging")}; }
-
- private:
   void bind_transient(sqlite3_stmt* st, int idx, const Value& v) {
     if (v.kind() == Value::Kind::bytes) {
       sqlite3_bind_blob64(st, idx, v.str().data(), v.str().size(), SQLITE_TRANSIENT);
@@ -150,20 +118,14 @@ class SqliteSink final : public Sink {
   }
 
   Db& db_;
-  LoadRequest req_;
-  Schema target_;
-  TableRef write_table_;
-  std::vector<TypeInfo> types_;
   std::unique_ptr<Stmt> insert_;
   Value coerced_;
   std::string scratch_;
-  bool in_tx_ = false;
-  std::int64_t commits_ = 0;
 };
 
-class SqliteConnection final : public Connection {
+class SqliteConnection final : public sql::SqlConnection {
  public:
-  explicit SqliteConnection(const ConnectionConfig& cfg) : cfg_(cfg) {}
+  explicit SqliteConnection(const ConnectionConfig& cfg) : SqlConnection(cfg), cfg_(cfg) {}
 
   // Reads go through a read-only handle (a source is never written, and a mistyped
   // path is not created); anything that writes opens the file read-write, creating it.
@@ -190,6 +152,8 @@ class SqliteConnection final : public Connection {
         if (!dir.empty()) std::filesystem::create_directories(dir, ec);
       }
       rw_ = std::make_unique<Db>(cfg_.path, false);
+      rw_->exec("PRAGMA journal_mode=WAL");
+      rw_session_ = std::make_unique<DbSession>(*rw_);
     }
     return *rw_;
   }
@@ -261,65 +225,49 @@ class SqliteConnection final : public Connection {
     return std::make_unique<SqliteSource>(existing_reader(), req, std::move(schema), cfg_.encoding);
   }
 
-  std::unique_ptr<Sink> open_sink(const LoadRequest& req) override {
-    Db& db_ = writer();
-    db_.exec("PRAGMA journal_mode=WAL");
-    Schema target = sql::prepare_target(*this, req, cfg_.display(), '"', [&](const std::string& ddl) { db_.exec(ddl); });
-    if (req.mode == LoadMode::replace) {
-      auto staging = SqliteSink::staging_name(req.table);
-      if (!req.resuming) {
-        db_.exec("DROP TABLE IF EXISTS " + sql::quote_table(staging, '"'));
-        // The staging table copies the target's definition so the swap keeps it.
-        Stmt st(db_, "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?");
-        sqlite3_bind_text(st.get(), 1, req.table.name.c_str(), -1, SQLITE_TRANSIENT);
-        if (!st.step()) throw_internal("cannot read the definition of " + req.table.display());
-        std::string ddl = st.text(0);
-        auto paren = ddl.find('(');
-        db_.exec("CREATE TABLE " + sql::quote_table(staging, '"') + " " + ddl.substr(paren));
-      }
-    }
-    return std::make_unique<SqliteSink>(db_, req, target);
-  }
-
-  std::string column_type_sql(const TypeInfo& t) override { return declared_type(t); }
-  TypeInfo created_type(const TypeInfo& t) override { return type_from_declared(declared_type(t)); }
-
-  std::string create_table_sql(const TableRef& table, const Schema& schema, const std::vector<std::string>& key) override {
-    return sql::create_table(table, schema, key, '"', declared_type);
-  }
-
   std::optional<Checkpoint> read_checkpoint(const std::string& pipeline, const std::string& key) override {
-    Db* db = reader();
-    if (!db) return std::nullopt;
-    return state::load(*db, pipeline, key);
+    if (!reader()) return std::nullopt;
+    return SqlConnection::read_checkpoint(pipeline, key);
   }
-  void write_checkpoint(const std::string& pipeline, const std::string& key, const Checkpoint& cp) override {
-    Db& db_ = writer();
-    db_.exec("BEGIN IMMEDIATE");
-    try {
-      state::save(db_, pipeline, key, cp);
-      db_.exec("COMMIT");
-    } catch (...) {
-      sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
-      throw;
-    }
+  std::vector<StateRow> read_state(const std::string& pipeline) override {
+    if (!reader()) return {};
+    return SqlConnection::read_state(pipeline);
+  }
+  void clear_state(const std::string& pipeline, const std::string& step) override {
+    if (reader()) SqlConnection::clear_state(pipeline, step);
   }
   std::unique_ptr<RunLock> lock_run(const std::string& pipeline, const std::string& holder) override {
     if (cfg_.path == ":memory:") return std::make_unique<RunLock>();  // private to this process anyway
     return files::lock_file(cfg_.path + ".sluice-lock", pipeline, holder);
   }
 
-  std::vector<StateRow> read_state(const std::string& pipeline) override {
-    Db* db = reader();
-    return db ? state::list(*db, pipeline) : std::vector<StateRow>{};
+ private:
+  const sql::Dialect& dialect() override { return sqlite::dialect(); }
+  sql::Session& session(bool write) override {
+    if (write) return writer(), *rw_session_;
+    Db& db = existing_reader();
+    if (&db == rw_.get()) return *rw_session_;
+    if (!ro_session_) ro_session_ = std::make_unique<DbSession>(db);
+    return *ro_session_;
   }
-  void clear_state(const std::string& pipeline, const std::string& step) override {
-    if (reader()) state::clear(writer(), pipeline, step);
+  // The run lock is a file (lock_run), so no second session is ever needed.
+  std::unique_ptr<sql::Session> open_session() override { return std::make_unique<DbSession>(writer()); }
+  std::unique_ptr<Sink> make_target(const LoadRequest& req, const Schema& target, bool) override {
+    return std::make_unique<SqliteSink>(writer(), req, target);
+  }
+  // The staging table copies the target's definition so the swap keeps it.
+  void copy_definition(const TableRef& staging, const TableRef& live) override {
+    Db& db = writer();
+    Stmt st(db, "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?");
+    sqlite3_bind_text(st.get(), 1, live.name.c_str(), -1, SQLITE_TRANSIENT);
+    if (!st.step()) throw_internal("cannot read the definition of " + live.display());
+    std::string ddl = st.text(0);
+    db.exec("CREATE TABLE " + dialect().quote_table(staging) + " " + ddl.substr(ddl.find('(')));
   }
 
- private:
   ConnectionConfig cfg_;
   std::unique_ptr<Db> ro_, rw_;
+  std::unique_ptr<DbSession> ro_session_, rw_session_;
 };
 
 }  // namespace

@@ -78,4 +78,30 @@ bool Stmt::step() {
   raise(db_.get(), rc, sql_.substr(0, 200));
 }
 
+namespace {
+void bind_all(Stmt& st, const std::vector<std::string>& params) {
+  for (std::size_t i = 0; i < params.size(); ++i)
+    sqlite3_bind_text64(st.get(), static_cast<int>(i + 1), params[i].data(), params[i].size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+}
+}  // namespace
+
+void DbSession::exec(const std::string& sql, const std::vector<std::string>& params) {
+  Stmt st(db_, sql);
+  bind_all(st, params);
+  while (st.step()) {}
+}
+
+sql::Session::Rows DbSession::query(const std::string& sql, const std::vector<std::string>& params) {
+  Stmt st(db_, sql);
+  bind_all(st, params);
+  Rows rows;
+  const int width = sqlite3_column_count(st.get());
+  while (st.step()) {
+    std::vector<std::string> row;
+    for (int c = 0; c < width; ++c) row.push_back(st.text(c));
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
 }  // namespace sluice::sqlite

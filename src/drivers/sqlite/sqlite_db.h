@@ -4,6 +4,9 @@
 #include <sqlite3.h>
 
 #include <string>
+#include <vector>
+
+#include "drivers/sql/session.h"
 
 #include "sluice/status.h"
 
@@ -49,6 +52,20 @@ class Stmt {
   Db& db_;
   sqlite3_stmt* stmt_ = nullptr;
   std::string sql_;
+};
+
+// A Db as the sql::Session that the shared SQL code runs its statements through (the
+// Db stays the connection's: a SQLite file has one writer handle).
+class DbSession final : public sql::Session {
+ public:
+  explicit DbSession(Db& db) : db_(db) {}
+  void exec(const std::string& sql) override { db_.exec(sql); }
+  void exec(const std::string& sql, const std::vector<std::string>& params) override;
+  Rows query(const std::string& sql, const std::vector<std::string>& params) override;
+  void rollback() noexcept override { sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr); }
+
+ private:
+  Db& db_;
 };
 
 }  // namespace sluice::sqlite

@@ -1,0 +1,64 @@
+#include "drivers/mysql/mysql_dialect.h"
+
+#include <algorithm>
+
+#include "drivers/mysql/mysql_types.h"
+
+namespace sluice::mysql {
+
+const ident::NameRule& MysqlDialect::names() const { return ident::rule_for("mysql"); }
+
+std::string MysqlDialect::type_sql(const TypeInfo& t) const { return mysql_type_sql(t, mariadb_); }
+
+TypeInfo MysqlDialect::created_type(const TypeInfo& t) const {
+  const std::string sql = type_sql(t);
+  return type_from_mysql(sql.substr(0, sql.find_first_of("( ")), sql, false);
+}
+
+// Text and blob keys need a prefix length: such a key is indexed on its first 255 characters.
+std::string MysqlDialect::key_column_suffix(const TypeInfo& t) const {
+  const std::string ty = type_sql(t);
+  return ty == "longtext" || ty == "longblob" ? "(255)" : "";
+}
+
+std::string MysqlDialect::create_schema_if_missing(const std::string& schema) const {
+  return "CREATE DATABASE IF NOT EXISTS " + quote(schema) + " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin";
+}
+
+std::optional<std::string> MysqlDialect::create_like(const TableRef& table, const TableRef& like) const {
+  return "CREATE TABLE " + quote_table(table) + " LIKE " + quote_table(like);
+}
+
+// One RENAME TABLE moves both names atomically; the old table is dropped after.
+std::vector<std::string> MysqlDialect::swap_staging(const TableRef& live, const TableRef& staging) const {
+  const TableRef retired = derived_table(live, "old");
+  return {drop_table_if_exists(retired),
+          "RENAME TABLE " + quote_table(live) + " TO " + quote_table(retired) + ", " + quote_table(staging) + " TO " + quote_table(live)};
+}
+
+std::vector<std::string> MysqlDialect::after_swap(const TableRef& live) const { return {drop_table_if_exists(derived_table(live, "old"))}; }
+
+std::string MysqlDialect::upsert_clause(const std::vector<std::string>& key, const std::vector<std::string>& columns) const {
+  std::string sets;
+  for (const auto& c : columns)
+    if (std::find(key.begin(), key.end(), c) == key.end()) sets += (sets.empty() ? "" : ", ") + quote(c) + " = VALUES(" + quote(c) + ")";
+  if (sets.empty()) sets = quote(key[0]) + " = " + quote(key[0]);  // keys only: nothing to update
+  return "ON DUPLICATE KEY UPDATE " + sets;
+}
+
+std::string MysqlDialect::table_exists() const {
+  return "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?";
+}
+
+std::string MysqlDialect::state_table_ddl() const {
+  return "CREATE TABLE IF NOT EXISTS sluice_state (pipeline varchar(190) NOT NULL, step varchar(190) NOT NULL, "
+         "run_id varchar(64) NOT NULL, last_key longtext NOT NULL, rows_committed bigint NOT NULL, completed tinyint(1) NOT NULL, "
+         "updated_at datetime(6) NOT NULL, PRIMARY KEY (pipeline, step)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin";
+}
+
+std::string MysqlDialect::lock_table_ddl() const {
+  return "CREATE TABLE IF NOT EXISTS sluice_lock (pipeline varchar(190) PRIMARY KEY, holder text NOT NULL, "
+         "since datetime(6) NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin";
+}
+
+}  // namespace sluice::mysql

@@ -1,0 +1,38 @@
+#pragma once
+// MySQL's and MariaDB's SQL: `backticks`, 64-character names (folded case), ? markers,
+// INSERT ... ON DUPLICATE KEY UPDATE, DELETE to empty a table inside a transaction
+// (TRUNCATE commits), DDL that commits (the replace swap is RENAME TABLE between the
+// last data commit and the completion mark), GET_LOCK.
+#include "drivers/sql/dialect.h"
+
+namespace sluice::mysql {
+
+class MysqlDialect final : public sql::Dialect {
+ public:
+  explicit MysqlDialect(bool mariadb) : mariadb_(mariadb) {}
+
+  const ident::NameRule& names() const override;
+  char quote_char() const override { return '`'; }
+  std::string type_sql(const TypeInfo& t) const override;
+  TypeInfo created_type(const TypeInfo& t) const override;
+  std::string key_column_suffix(const TypeInfo& t) const override;
+  std::string table_options() const override { return " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"; }
+  std::string create_schema_if_missing(const std::string& schema) const override;
+  std::optional<std::string> create_like(const TableRef& table, const TableRef& like) const override;
+  std::vector<std::string> swap_staging(const TableRef& live, const TableRef& staging) const override;
+  std::vector<std::string> after_swap(const TableRef& live) const override;
+  bool ddl_commits() const override { return true; }
+  std::string begin() const override { return "START TRANSACTION"; }
+  std::string upsert_clause(const std::vector<std::string>& key, const std::vector<std::string>& columns) const override;
+  std::string now() const override { return "UTC_TIMESTAMP(6)"; }
+  std::string table_exists() const override;
+  std::string state_table_ddl() const override;
+  std::optional<std::string> try_session_lock() const override { return "SELECT GET_LOCK(CONCAT('sluice:', MD5(?)), 0)"; }
+  std::string lock_table_ddl() const override;
+  std::string lock_kind() const override { return "GET_LOCK"; }
+
+ private:
+  bool mariadb_;
+};
+
+}  // namespace sluice::mysql

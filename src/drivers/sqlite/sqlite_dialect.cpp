@@ -1,0 +1,21 @@
+#include "drivers/sqlite/sqlite_dialect.h"
+
+#include "drivers/sqlite/sqlite_types.h"
+
+namespace sluice::sqlite {
+
+std::string SqliteDialect::type_sql(const TypeInfo& t) const { return declared_type(t); }
+TypeInfo SqliteDialect::created_type(const TypeInfo& t) const { return type_from_declared(declared_type(t)); }
+
+std::string SqliteDialect::state_table_ddl() const {
+  return "CREATE TABLE IF NOT EXISTS sluice_state (pipeline TEXT NOT NULL, step TEXT NOT NULL, run_id TEXT NOT NULL, "
+         "last_key TEXT NOT NULL, rows_committed INTEGER NOT NULL, completed INTEGER NOT NULL, "
+         "updated_at TEXT NOT NULL, PRIMARY KEY (pipeline, step))";
+}
+
+const SqliteDialect& dialect() {
+  static const SqliteDialect d;
+  return d;
+}
+
+}  // namespace sluice::sqlite
