@@ -2,103 +2,31 @@
 // live in <folder>/.sluice_state.json beside the output, written atomically after the
 // data file is synced, and record the byte length of the committed output so a resumed
 // run cuts off anything written after the last commit.
-#include <fcntl.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 
-#include <nlohmann/json.hpp>
 
 #include "core/identifiers.h"
 #include "drivers/csv/csv_format.h"
+#include "drivers/csv/csv_state.h"
 #include "drivers/file_lock.h"
 #include "sluice/connection.h"
 #include "sluice/registry.h"
 #include "sluice/status.h"
 
 namespace fs = std::filesystem;
-using nlohmann::json;
 
 namespace sluice::csv {
 namespace {
-
-[[noreturn]] void io_error(const std::string& what) {
-  throw Error(ErrorClass::internal, what + ": " + std::strerror(errno));
-}
-
-void fsync_path(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY);
-  if (fd >= 0) { ::fsync(fd); ::close(fd); }
-}
 
 std::string csv_file(const std::string& folder, const TableRef& t) {
   if (!t.schema.empty())
     throw Error(ErrorClass::config, "a CSV folder has no schemas: table " + t.display() + " cannot be written to or read from " + folder);
   return (fs::path(folder) / (ident::file_stem(t.name) + ".csv")).string();
 }
-
-std::string now_text() {
-  auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", std::gmtime(&t));
-  return buf;
-}
-
-// The folder's state file: {"pipeline": {"step": {...}}}.
-class StateFile {
- public:
-  explicit StateFile(std::string folder) : path_(fs::path(folder) / ".sluice_state.json") {}
-
-  json read() const {
-    std::ifstream in(path_);
-    if (!in) return json::object();
-    json j = json::parse(in, nullptr, false);
-    if (j.is_discarded() || !j.is_object())
-      throw Error(ErrorClass::internal, "state file " + path_ + " is corrupt; remove it with sluice state --reset-all");
-    return j;
-  }
-
-  // Replaces the file atomically: a crash leaves either the old or the new state.
-  void write(const json& j) const {
-    fs::create_directories(fs::path(path_).parent_path());
-    std::string tmp = path_ + ".tmp";
-    {
-      std::ofstream out(tmp, std::ios::trunc);
-      out << j.dump(2);
-      if (!out) io_error("writing " + tmp);
-    }
-    fsync_path(tmp);
-    if (std::rename(tmp.c_str(), path_.c_str()) != 0) io_error("replacing " + path_);
-    fsync_path(fs::path(path_).parent_path().string());
-  }
-
-  static Checkpoint to_checkpoint(const json& e) {
-    Checkpoint cp;
-    cp.run_id = e.value("run_id", "");
-    cp.last_key = decode_key(e.value("last_key", ""));
-    cp.rows = e.value("rows", 0LL);
-    cp.completed = e.value("completed", false);
-    return cp;
-  }
-
-  void save(const std::string& pipeline, const std::string& step, const Checkpoint& cp, std::int64_t offset) const {
-    json j = read();
-    json& e = j[pipeline][step];
-    e["run_id"] = cp.run_id;
-    e["last_key"] = encode_key(cp.last_key);
-    e["rows"] = cp.rows;
-    e["completed"] = cp.completed;
-    e["offset"] = offset;
-    e["updated_at"] = now_text();
-    write(j);
-  }
-
- private:
-  std::string path_;
-};
 
 class CsvSource final : public Source {
  public:
@@ -209,7 +137,7 @@ class CsvSink final : public Sink {
   void commit(const Checkpoint& cp) override {
     if (std::fflush(out_) != 0 || ::fsync(fileno(out_)) != 0) io_error("syncing " + path_);
     committed_offset_ = static_cast<std::int64_t>(std::ftell(out_));
-    state_.save(req_.pipeline, req_.state_key, cp, committed_offset_);
+    state_.save_at(req_.pipeline, req_.state_key, cp, committed_offset_);
     ++commits_;
   }
 
@@ -217,10 +145,10 @@ class CsvSink final : public Sink {
     if (std::fflush(out_) != 0 || ::fsync(fileno(out_)) != 0) io_error("syncing " + path_);
     if (path_ != final_path_) {
       // The state is saved before the rename: a crash in between re-finishes on rerun.
-      state_.save(req_.pipeline, req_.state_key, cp, static_cast<std::int64_t>(std::ftell(out_)));
+      state_.save_at(req_.pipeline, req_.state_key, cp, static_cast<std::int64_t>(std::ftell(out_)));
       if (std::rename(path_.c_str(), final_path_.c_str()) != 0) io_error("replacing " + final_path_);
     } else {
-      state_.save(req_.pipeline, req_.state_key, cp, static_cast<std::int64_t>(std::ftell(out_)));
+      state_.save_at(req_.pipeline, req_.state_key, cp, static_cast<std::int64_t>(std::ftell(out_)));
     }
     ++commits_;
   }
@@ -321,12 +249,7 @@ class CsvConnection final : public Connection {
     if (ec) throw Error(ErrorClass::connect, "cannot create CSV folder " + cfg_.path + ": " + ec.message());
     if (req.create == CreateMode::never && !fs::exists(file_of(req.table)))
       throw Error(ErrorClass::config, "target file " + file_of(req.table) + " does not exist and create is never");
-    std::int64_t offset = 0;
-    if (req.resuming) {
-      json j = state_.read();
-      if (j.contains(req.pipeline) && j[req.pipeline].contains(req.state_key))
-        offset = j[req.pipeline][req.state_key].value("offset", 0LL);
-    }
+    const std::int64_t offset = req.resuming ? state_.offset(req.pipeline, req.state_key) : 0;
     if (req.create == CreateMode::always && !req.resuming && req.mode == LoadMode::append) fs::remove(file_of(req.table), ec);
     return std::make_unique<CsvSink>(cfg_.path, dialect_, req, offset);
   }
@@ -342,15 +265,10 @@ class CsvConnection final : public Connection {
   }
 
   std::optional<Checkpoint> read_checkpoint(const std::string& pipeline, const std::string& key) override {
-    json j = state_.read();
-    if (!j.contains(pipeline) || !j[pipeline].contains(key)) return std::nullopt;
-    return StateFile::to_checkpoint(j[pipeline][key]);
+    return state_.load(pipeline, key);
   }
   void write_checkpoint(const std::string& pipeline, const std::string& key, const Checkpoint& cp) override {
-    std::int64_t offset = 0;
-    json j = state_.read();
-    if (j.contains(pipeline) && j[pipeline].contains(key)) offset = j[pipeline][key].value("offset", 0LL);
-    state_.save(pipeline, key, cp, offset);
+    state_.save(pipeline, key, cp);
   }
   std::unique_ptr<RunLock> lock_run(const std::string& pipeline, const std::string& holder) override {
     std::error_code ec;
@@ -358,20 +276,8 @@ class CsvConnection final : public Connection {
     return files::lock_file((fs::path(cfg_.path) / ".sluice.lock").string(), pipeline, holder);
   }
 
-  std::vector<StateRow> read_state(const std::string& pipeline) override {
-    std::vector<StateRow> out;
-    json j = state_.read();
-    if (!j.contains(pipeline)) return out;
-    for (auto& [step, e] : j[pipeline].items()) out.push_back({step, StateFile::to_checkpoint(e), e.value("updated_at", "")});
-    return out;
-  }
-  void clear_state(const std::string& pipeline, const std::string& step) override {
-    json j = state_.read();
-    if (!j.contains(pipeline)) return;
-    if (step.empty()) j.erase(pipeline);
-    else j[pipeline].erase(step);
-    state_.write(j);
-  }
+  std::vector<StateRow> read_state(const std::string& pipeline) override { return state_.list(pipeline); }
+  void clear_state(const std::string& pipeline, const std::string& step) override { state_.clear(pipeline, step); }
 
  private:
   ConnectionConfig cfg_;

@@ -94,45 +94,6 @@ Schema project(const Schema& full, const std::vector<std::string>& columns, cons
   return out;
 }
 
-std::string create_table(const TableRef& table, const Schema& schema, const std::vector<std::string>& key, char q,
-                         const std::function<std::string(const TypeInfo&)>& type_sql,
-                         const std::function<std::string(const TypeInfo&)>& key_suffix, const std::string& tail) {
-  std::string sql = "CREATE TABLE " + quote_table(table, q) + " (";
-  for (std::size_t i = 0; i < schema.columns.size(); ++i) {
-    const auto& c = schema.columns[i];
-    sql += (i ? ", " : "") + quote(c.name, q) + " " + type_sql(c.type);
-    if (!c.nullable) sql += " NOT NULL";
-  }
-  const auto& pk = key.empty() ? schema.primary_key : key;
-  if (!pk.empty()) {
-    sql += ", PRIMARY KEY (";
-    for (std::size_t i = 0; i < pk.size(); ++i) {
-      sql += (i ? ", " : "") + quote(pk[i], q);
-      auto idx = schema.index_of(pk[i]);
-      if (idx && key_suffix) sql += key_suffix(schema.columns[*idx].type);
-    }
-    sql += ")";
-  }
-  return sql + ")" + tail;
-}
-
-Schema prepare_target(Connection& conn, const LoadRequest& req, const std::string& where, char q,
-                      const std::function<void(const std::string&)>& exec) {
-  auto existing = conn.describe(req.table);
-  if (req.create == CreateMode::always && existing && !req.resuming) {
-    exec("DROP TABLE " + quote_table(req.table, q));
-    existing.reset();
-  }
-  if (!existing) {
-    if (req.create == CreateMode::never)
-      throw Error(ErrorClass::config, "target table " + req.table.display() + " does not exist in " + where + " and create is never");
-    exec(conn.create_table_sql(req.table, req.schema, req.key));
-    existing = conn.describe(req.table);
-    if (!existing) throw Error(ErrorClass::internal, "created " + req.table.display() + " but cannot see it");
-  }
-  return *existing;
-}
-
 std::vector<TypeInfo> target_types(const Schema& incoming, const Schema& target, const TableRef& table) {
   std::vector<TypeInfo> out;
   for (const auto& c : incoming.columns) {

@@ -33,8 +33,6 @@ bool glob_match(const std::string& pattern, const std::string& text);
 }  // namespace sluice::sql
 
 // ---- pieces every SQL driver shares ----
-#include <functional>
-
 #include "sluice/connection.h"
 
 namespace sluice::sql {
@@ -42,18 +40,6 @@ namespace sluice::sql {
 // The extracted columns of `full`: all of them, or those `columns` names, in that order.
 // Throws a config error naming a column the table lacks.
 Schema project(const Schema& full, const std::vector<std::string>& columns, const TableRef& table);
-
-// CREATE TABLE with the dialect's quoting and column types; `key` (else the schema's
-// primary key) becomes the primary key. `column_type` may add to a key column's
-// reference (MySQL text key prefixes).
-std::string create_table(const TableRef& table, const Schema& schema, const std::vector<std::string>& key, char q,
-                         const std::function<std::string(const TypeInfo&)>& type_sql,
-                         const std::function<std::string(const TypeInfo&)>& key_suffix = {}, const std::string& tail = {});
-
-// Creates, recreates or checks the target table as req.create says and returns its
-// columns. `exec` runs DDL on the driver's connection.
-Schema prepare_target(Connection& conn, const LoadRequest& req, const std::string& where, char q,
-                      const std::function<void(const std::string&)>& exec);
 
 // Types of the target's columns for the incoming columns, in incoming order.
 std::vector<TypeInfo> target_types(const Schema& incoming, const Schema& target, const TableRef& table);
