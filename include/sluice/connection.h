@@ -37,6 +37,9 @@ class Connection {
   // Columns and primary key of a table; nullopt if it does not exist.
   virtual std::optional<Schema> describe(const TableRef& table) = 0;
   virtual std::optional<std::int64_t> estimate_rows(const TableRef& table) = 0;
+  // The columns a query: returns, without reading its rows (a LIMIT 0 probe in a
+  // read-only transaction). Throws a config Error when the driver has no queries.
+  virtual Schema describe_query(const std::string& query) = 0;
   // (table, referenced table) pairs of the schema's foreign keys, for copying parents first.
   virtual std::vector<std::pair<std::string, std::string>> foreign_keys(const std::string& /*schema*/) { return {}; }
 

@@ -59,26 +59,8 @@ class Runner {
   RunOptions options_;
 };
 
-// The tables of a whole-database step: matching include and not exclude (globs),
-// ordered so that referenced tables come before the tables referencing them.
-std::vector<TableRef> select_tables(const TablePatterns& patterns, Connection& source, const std::string& schema = "");
-
 // The --report document of SPEC §7.
 std::string format_report(const Pipeline& pipeline, const RunResult& result);
-
-// One table a step loads: the step's own table, or each table of a whole-database
-// step (named step/table), parents before children.
-struct StepTable {
-  TableRef source;
-  TableRef target;
-  std::string name;
-};
-std::vector<StepTable> step_tables(const StepConfig& step, Connection& source);
-
-// Throws a config Error naming every problem among the tables of a run (targets::check):
-// names over the target's limit or reserved, two units writing one table, a unit
-// writing a table the run reads. `writes` false (dry run): sources only.
-void check_step_tables(const Pipeline& p, const std::vector<std::pair<const StepConfig*, StepTable>>& tables, bool writes);
 
 // The end-of-run table: per step rows read, written, rejected, retries, seconds, rows/s.
 std::string format_summary(const RunResult& result);

@@ -19,6 +19,7 @@ struct Fill {
   Batch batch;
   std::vector<std::vector<Value>> keys;  // key of every source row of the fill, before transforms
   std::size_t rows_in_fill = 0;          // source rows, before transforms dropped any
+  std::int64_t values_changed = 0;       // values the reader changed (zero dates, repaired text)
   bool end = false;                      // the source is exhausted (batch empty)
   std::exception_ptr error;              // what the reader threw
 };

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
-#include "runtime/unit_run.h"
+#include "plan/plan.h"
 #include "sluice/runner.h"
 #include "sluice/status.h"
 #include "sluice/transform.h"
@@ -141,31 +141,23 @@ bool same_value(const Value& a, const Value& b, const std::optional<double>& tol
 int verify_pipeline(const Pipeline& p, const DriverRegistry& drivers, std::ostream& out) {
   int differing_steps = 0;
   try {
-    for (const auto& step : p.steps) {
-      std::vector<StepTable> tables;
+    // The run's own plan (without its write checks: verify only reads).
+    plan::Options options;
+    options.check_targets = false;
+    for (const auto& unit : plan::plan_units(p, drivers, options)) {
       {
-        auto src = drivers.connect(p.connections.at(step.extract.from));
-        tables = step_tables(step, *src);
-      }
-      for (const auto& table : tables) {
-        // Named copies, not a structured binding: lambdas below capture `name`.
-        const TableRef& from = table.source;
-        const TableRef& to = table.target;
-        const std::string name = table.name;
+        const StepConfig& step = *unit.step;
+        const TableRef& to = unit.target_table;
+        const std::string name = unit.name;
         auto src_conn = drivers.connect(p.connections.at(step.extract.from));
         auto dst_conn = drivers.connect(p.connections.at(step.load.to));
-        ExtractRequest sreq;
-        sreq.table = from;
-        sreq.query = step.extract.query;
-        sreq.columns = step.extract.columns;
-        sreq.where = step.extract.where;
-        sreq.order_by = step.extract.order_by;
-        if (sreq.order_by.empty() && sreq.query.empty()) {
-          auto d = src_conn->describe(from);
-          if (!d) throw Error(ErrorClass::config, "step " + name + ": source table " + from.display() + " does not exist");
-          sreq.order_by = d->primary_key;
-        }
-        const bool positional = src_conn->resumes_by_position() || dst_conn->resumes_by_position();
+        // Both sides in the order of the rows' identity (an incremental cursor only
+        // decides which rows a run loads).
+        ExtractRequest sreq = unit.extract;
+        sreq.order_by = unit.key_order;
+        sreq.shard_column.clear();
+        sreq.shard_count = 0;
+        const bool positional = unit.resume == plan::Resume::by_position || dst_conn->resumes_by_position();
         if (sreq.order_by.empty() && !positional)
           throw Error(ErrorClass::config, "step " + name + ": cannot verify a table without a primary key or order_by");
         Cursor source(std::move(src_conn), sreq, step.transforms);

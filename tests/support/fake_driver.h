@@ -148,6 +148,7 @@ class FakeConnection final : public Connection {
     return it->second;
   }
   std::optional<std::int64_t> estimate_rows(const TableRef&) override { return std::nullopt; }
+  Schema describe_query(const std::string&) override { throw Error(ErrorClass::config, "the fake driver has no queries"); }
 
   std::unique_ptr<Source> open_source(const ExtractRequest& req) override {
     std::lock_guard<std::mutex> lock(db_.mutex);

@@ -1,9 +1,10 @@
 // `sluice plan`: connects and introspects, prints per step what run would do. Writes nothing.
 #include "cli/commands/commands.h"
-#include "drivers/sql/sql_text.h"
+#include <map>
+
+#include "plan/plan.h"
 #include "sluice/runner.h"
 #include "sluice/status.h"
-#include "sluice/transform.h"
 
 namespace sluice::cli {
 namespace {
@@ -36,83 +37,81 @@ std::string lossy(const TypeInfo& from, const TypeInfo& to) {
   return {};
 }
 
+// How a killed run continues the unit, and where a rerun starts: what run will do.
+std::string resume_line(const plan::UnitPlan& u) {
+  auto joined = [](const std::vector<std::string>& names) {
+    std::string k;
+    for (const auto& c : names) k += (k.empty() ? "" : ", ") + c;
+    return k;
+  };
+  std::string line;
+  switch (u.resume) {
+    case plan::Resume::all_or_nothing:
+      return "none (no primary key or order_by): loads all-or-nothing in one transaction";
+    case plan::Resume::by_position: line = "by row position in the file"; break;
+    case plan::Resume::by_key: line = "after the last committed key (" + joined(u.extract.order_by) + ")"; break;
+  }
+  const std::string& cursor = u.step->extract.incremental_cursor;
+  if (!cursor.empty() && u.continues_completed)
+    line += "; incremental on " + cursor + ": each run loads only rows after the previous run's last (" + joined(u.extract.order_by) + ")";
+  else if (u.continues_completed && u.resume != plan::Resume::all_or_nothing)
+    line += "; a rerun appends after the last row of the previous completed run (--fresh loads everything again)";
+  return line;
+}
+
 }  // namespace
 
 int plan_command(const Pipeline& p, const DriverRegistry& drivers, std::ostream& out) {
   int flagged = 0;
   try {
-    // The same checks run makes before it writes: names that fit, one writer per table.
-    std::vector<std::pair<const StepConfig*, StepTable>> all;
-    for (const auto& step : p.steps) {
-      auto src = drivers.connect(p.connections.at(step.extract.from));
-      for (auto& t : step_tables(step, *src)) all.push_back({&step, t});
-    }
-    check_step_tables(p, all, true);
-    for (const auto& step : p.steps) {
-      auto src = drivers.connect(p.connections.at(step.extract.from));
-      auto dst = drivers.connect(p.connections.at(step.load.to));
-      for (const auto& [from, to, name] : step_tables(step, *src)) {
-        out << "step " << name << "\n";
-        out << "  source: " << p.connections.at(step.extract.from).display() << " "
-            << (step.extract.query.empty() ? from.display() : "(query)") << "\n";
-        out << "  target: " << p.connections.at(step.load.to).display() << " " << to.display() << "\n";
-        out << "  mode:   " << to_string(step.load.mode) << ", create " << to_string(step.load.create) << "\n";
-        Schema schema;
-        if (step.extract.query.empty()) {
-          auto d = src->describe(from);
-          if (!d) throw Error(ErrorClass::config, "step " + name + ": source table " + from.display() + " does not exist");
-          if (!step.extract.columns.empty()) {
-            Schema picked;
-            picked.primary_key = d->primary_key;
-            for (const auto& c : step.extract.columns) {
-              auto i = d->index_of(c);
-              if (!i) throw Error(ErrorClass::config, "step " + name + ": column '" + c + "' does not exist in " + from.display());
-              picked.columns.push_back(d->columns[*i]);
-            }
-            d = picked;
-          }
-          schema = *d;
-          auto est = src->estimate_rows(from);
-          out << "  rows:   " << (est ? "about " + std::to_string(*est) : std::string("unknown")) << "\n";
-        } else {
-          ExtractRequest req;
-          req.query = step.extract.query;
-          req.order_by = step.extract.order_by;
-          schema = src->open_source(req)->schema();
-          out << "  rows:   unknown (query)\n";
-        }
-        auto key = step.extract.order_by.empty() ? schema.primary_key : step.extract.order_by;
-        if (key.empty() && !src->resumes_by_position())
-          out << "  resume: none (no primary key or order_by): loads all-or-nothing in one transaction\n";
-        else if (!key.empty())
-          out << "  resume: after the last committed key (" << [&] { std::string k; for (auto& c : key) k += (k.empty() ? "" : ", ") + c; return k; }() << ")\n";
-        else
-          out << "  resume: by row position in the file\n";
-        Schema in = schema;
-        for (const auto& tc : step.transforms) schema = make_transform(tc)->bind(schema);
-        auto existing = dst->describe(to);
+    // The same plan run makes, with the same checks: names that fit, one writer per table.
+    const auto units = plan::plan_units(p, drivers, {});
+    std::map<std::string, std::unique_ptr<Connection>> connections;
+    auto connection = [&](const std::string& name) -> Connection& {
+      auto& c = connections[name];
+      if (!c) c = drivers.connect(p.connections.at(name));
+      return *c;
+    };
+    for (const auto& u : units) {
+      const StepConfig& step = *u.step;
+      Connection& src = connection(step.extract.from);
+      Connection& dst = connection(step.load.to);
+      const TableRef& to = u.target_table;
+      out << "step " << u.name << "\n";
+      out << "  source: " << p.connections.at(step.extract.from).display() << " "
+          << (step.extract.query.empty() ? u.source_table.display() : "(query)") << "\n";
+      out << "  target: " << p.connections.at(step.load.to).display() << " " << to.display() << "\n";
+      out << "  mode:   " << to_string(step.load.mode) << ", create " << to_string(step.load.create) << "\n";
+      if (step.extract.query.empty()) {
+        auto est = src.estimate_rows(u.source_table);
+        out << "  rows:   " << (est ? "about " + std::to_string(*est) : std::string("unknown")) << "\n";
+      } else {
+        out << "  rows:   unknown (query)\n";
+      }
+      out << "  resume: " << resume_line(u) << "\n";
+      const Schema& in = u.source_schema;
+      const Schema& schema = u.load.schema;
+      auto existing = dst.describe(to);
+      if (existing && step.load.create != CreateMode::always) {
+        out << "  ddl:    none (target exists)\n";
+      } else if (step.load.create == CreateMode::never) {
+        out << "  ddl:    none (create: never) -- the target does not exist: run would fail\n";
+      } else {
+        out << "  ddl:    " << dst.create_table_sql(to, schema, u.load.key) << ";\n";
+      }
+      out << "  columns:\n";
+      for (const auto& c : schema.columns) {
+        auto orig = in.index_of(c.name);
+        const TypeInfo& from_t = orig ? in.columns[*orig].type : c.type;
+        TypeInfo to_t = dst.created_type(c.type);
+        std::string target_sql = dst.column_type_sql(c.type);
         if (existing && step.load.create != CreateMode::always) {
-          out << "  ddl:    none (target exists)\n";
-        } else if (step.load.create == CreateMode::never) {
-          out << "  ddl:    none (create: never) -- the target does not exist: run would fail\n";
-        } else {
-          out << "  ddl:    " << dst->create_table_sql(to, schema, step.load.key) << ";\n";
+          if (auto i = existing->index_of(c.name)) { to_t = existing->columns[*i].type; target_sql = to_t.native; }
         }
-        out << "  columns:\n";
-        for (const auto& c : schema.columns) {
-          auto orig = in.index_of(c.name);
-          const TypeInfo& from_t = orig ? in.columns[*orig].type : c.type;
-          TypeInfo to_t = dst->created_type(c.type);
-          std::string target_sql = dst->column_type_sql(c.type);
-          if (existing && step.load.create != CreateMode::always) {
-            if (auto i = existing->index_of(c.name)) { to_t = existing->columns[*i].type; target_sql = to_t.native; }
-          }
-          std::string why = lossy(from_t, to_t);
-          out << "    " << c.name << ": " << (from_t.native.empty() ? describe(from_t) : from_t.native) << " -> "
-              << target_sql;
-          if (!why.empty()) { out << "   [LOSSY: " << why << "]"; ++flagged; }
-          out << "\n";
-        }
+        std::string why = lossy(from_t, to_t);
+        out << "    " << c.name << ": " << (from_t.native.empty() ? describe(from_t) : from_t.native) << " -> " << target_sql;
+        if (!why.empty()) { out << "   [LOSSY: " << why << "]"; ++flagged; }
+        out << "\n";
       }
     }
   } catch (const Error& e) {

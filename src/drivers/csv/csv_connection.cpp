@@ -255,6 +255,9 @@ class CsvConnection final : public Connection {
   }
 
   bool resumes_by_position() const override { return true; }
+  Schema describe_query(const std::string&) override {
+    throw Error(ErrorClass::config, "a CSV connection has no query language: use table:");
+  }
 
   std::string column_type_sql(const TypeInfo&) override { return "text"; }
   TypeInfo created_type(const TypeInfo&) override { return TypeInfo::of(TypeId::text); }

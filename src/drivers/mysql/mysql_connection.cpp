@@ -250,32 +250,38 @@ class MyConnection final : public sql::SqlConnection {
     return out;
   }
 
+  Schema describe_query(const std::string& query) override {
+    Schema schema;
+    try {
+      // A source is only ever read: the probe runs in a read-only transaction (and the
+      // session does not accept several statements in one).
+      conn_->exec("START TRANSACTION READ ONLY");
+      struct Rollback {
+        Conn& c;
+        ~Rollback() { try { c.exec("ROLLBACK"); } catch (...) {} }
+      } rollback{*conn_};
+      std::unique_ptr<::sql::Statement> st(conn_->get().createStatement());
+      std::unique_ptr<::sql::ResultSet> rs(st->executeQuery("SELECT * FROM (" + query + ") AS sluice_q LIMIT 0"));
+      auto* md = rs->getMetaData();
+      for (unsigned i = 1; i <= md->getColumnCount(); ++i) {
+        std::string tn = md->getColumnTypeName(i);
+        for (auto& ch : tn) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        std::string dt = tn.substr(0, tn.find(' '));
+        std::string ct = dt;
+        if (dt == "decimal") ct = "decimal(" + std::to_string(md->getPrecision(i)) + "," + std::to_string(md->getScale(i)) + ")";
+        if (tn.find("unsigned") != std::string::npos) ct += " unsigned";
+        schema.columns.push_back({std::string(md->getColumnLabel(i)), type_from_mysql(dt, ct, false), true});
+      }
+    } catch (const ::sql::SQLException& e) {
+      conn_->raise(e, "describing the query");
+    }
+    return schema;
+  }
+
   std::unique_ptr<Source> open_source(const ExtractRequest& req) override {
     Schema schema;
     if (!req.query.empty()) {
-      try {
-        // A source is only ever read: the probe runs in a read-only transaction (and the
-        // session does not accept several statements in one).
-        conn_->exec("START TRANSACTION READ ONLY");
-        struct Rollback {
-          Conn& c;
-          ~Rollback() { try { c.exec("ROLLBACK"); } catch (...) {} }
-        } rollback{*conn_};
-        std::unique_ptr<::sql::Statement> st(conn_->get().createStatement());
-        std::unique_ptr<::sql::ResultSet> rs(st->executeQuery("SELECT * FROM (" + req.query + ") AS sluice_q LIMIT 0"));
-        auto* md = rs->getMetaData();
-        for (unsigned i = 1; i <= md->getColumnCount(); ++i) {
-          std::string tn = md->getColumnTypeName(i);
-          for (auto& ch : tn) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-          std::string dt = tn.substr(0, tn.find(' '));
-          std::string ct = dt;
-          if (dt == "decimal") ct = "decimal(" + std::to_string(md->getPrecision(i)) + "," + std::to_string(md->getScale(i)) + ")";
-          if (tn.find("unsigned") != std::string::npos) ct += " unsigned";
-          schema.columns.push_back({std::string(md->getColumnLabel(i)), type_from_mysql(dt, ct, false), true});
-        }
-      } catch (const ::sql::SQLException& e) {
-        conn_->raise(e, "describing the query");
-      }
+      schema = describe_query(req.query);
     } else {
       auto full = describe(req.table);
       if (!full) throw Error(ErrorClass::config, "source table " + req.table.display() + " does not exist in " + config().display());

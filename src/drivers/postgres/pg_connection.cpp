@@ -225,22 +225,28 @@ class PgConnection final : public sql::SqlConnection {
     return n;
   }
 
+  Schema describe_query(const std::string& query) override {
+    Schema schema;
+    // A source is only ever read: the probe runs as one statement in a read-only
+    // transaction, so a query: holding "...; DROP TABLE x" writes nothing.
+    struct ReadOnly {
+      Conn& c;
+      explicit ReadOnly(Conn& conn) : c(conn) { c.exec("BEGIN TRANSACTION READ ONLY"); }
+      ~ReadOnly() { PQclear(PQexec(c.get(), "ROLLBACK")); }
+    } read_only{*conn_};
+    auto r = conn_->exec_one("SELECT * FROM (" + query + ") AS sluice_q LIMIT 0");
+    for (int i = 0; i < PQnfields(r.get()); ++i) {
+      auto t = conn_->exec("SELECT format_type($1::oid, $2::int), (SELECT typtype = 'e' FROM pg_type WHERE oid = $1::oid)",
+                           {std::to_string(PQftype(r.get(), i)).c_str(), std::to_string(PQfmod(r.get(), i)).c_str()});
+      schema.columns.push_back({PQfname(r.get(), i), type_from_pg(PQgetvalue(t.get(), 0, 0), PQgetvalue(t.get(), 0, 1)[0] == 't'), true});
+    }
+    return schema;
+  }
+
   std::unique_ptr<Source> open_source(const ExtractRequest& req) override {
     Schema schema;
     if (!req.query.empty()) {
-      // A source is only ever read: the probe runs as one statement in a read-only
-      // transaction, so a query: holding "...; DROP TABLE x" writes nothing.
-      struct ReadOnly {
-        Conn& c;
-        explicit ReadOnly(Conn& conn) : c(conn) { c.exec("BEGIN TRANSACTION READ ONLY"); }
-        ~ReadOnly() { PQclear(PQexec(c.get(), "ROLLBACK")); }
-      } read_only{*conn_};
-      auto r = conn_->exec_one("SELECT * FROM (" + req.query + ") AS sluice_q LIMIT 0");
-      for (int i = 0; i < PQnfields(r.get()); ++i) {
-        auto t = conn_->exec("SELECT format_type($1::oid, $2::int), (SELECT typtype = 'e' FROM pg_type WHERE oid = $1::oid)",
-                             {std::to_string(PQftype(r.get(), i)).c_str(), std::to_string(PQfmod(r.get(), i)).c_str()});
-        schema.columns.push_back({PQfname(r.get(), i), type_from_pg(PQgetvalue(t.get(), 0, 0), PQgetvalue(t.get(), 0, 1)[0] == 't'), true});
-      }
+      schema = describe_query(req.query);
     } else {
       auto full = describe(req.table);
       if (!full) throw Error(ErrorClass::config, "source table " + req.table.display() + " does not exist in " + config().display());

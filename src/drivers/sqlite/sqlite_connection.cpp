@@ -206,17 +206,23 @@ class SqliteConnection final : public sql::SqlConnection {
     return sqlite3_column_int64(st.get(), 0);
   }
 
+  Schema describe_query(const std::string& query) override {
+    Schema schema;
+    Stmt probe(existing_reader(), "SELECT * FROM (" + query + ") LIMIT 0");
+    for (int i = 0; i < sqlite3_column_count(probe.get()); ++i) {
+      Column c;
+      c.name = sqlite3_column_name(probe.get(), i);
+      const char* decl = sqlite3_column_decltype(probe.get(), i);
+      c.type = type_from_declared(decl ? decl : "");
+      schema.columns.push_back(c);
+    }
+    return schema;
+  }
+
   std::unique_ptr<Source> open_source(const ExtractRequest& req) override {
     Schema schema;
     if (!req.query.empty()) {
-      Stmt probe(existing_reader(), "SELECT * FROM (" + req.query + ") LIMIT 0");
-      for (int i = 0; i < sqlite3_column_count(probe.get()); ++i) {
-        Column c;
-        c.name = sqlite3_column_name(probe.get(), i);
-        const char* decl = sqlite3_column_decltype(probe.get(), i);
-        c.type = type_from_declared(decl ? decl : "");
-        schema.columns.push_back(c);
-      }
+      schema = describe_query(req.query);
     } else {
       auto full = describe(req.table);
       if (!full) throw Error(ErrorClass::config, "source table " + req.table.display() + " does not exist in " + cfg_.display());

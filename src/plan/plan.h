@@ -1,0 +1,67 @@
+#pragma once
+// A pipeline planned once, before anything runs: what each unit of work reads, how a
+// killed run resumes it, and what it loads where. run, plan and verify all start
+// from these plans, so what `sluice plan` prints is what `sluice run` does.
+//
+// Planning connects to each step's source (never to a target): it expands whole-
+// database steps (patterns, parents first), describes every source table or query,
+// binds the transforms, and refuses — as config errors, before any target is touched —
+// what a run could not do: a missing table or column, an upsert without a key, names
+// over the target's limit, two units writing one table.
+#include <string>
+#include <vector>
+
+#include "sluice/connection.h"
+#include "sluice/pipeline.h"
+#include "sluice/registry.h"
+#include "sluice/sink.h"
+#include "sluice/source.h"
+
+namespace sluice::plan {
+
+// How a killed run continues a unit.
+enum class Resume {
+  by_key,          // strictly after the last committed key (extract.order_by)
+  by_position,     // after the committed row count (CSV files: a stable order, no key)
+  all_or_nothing,  // no key and no stable order: one transaction for the whole unit
+};
+const char* to_string(Resume r);
+
+// A step, or one table of a whole-database step, or this process's shard of a table.
+struct UnitPlan {
+  const StepConfig* step = nullptr;
+  std::string name;  // its key in sluice_state: step, step/table, step@K/N
+  TableRef source_table, target_table;
+  Schema source_schema;  // the extracted columns, before transforms
+  // table or query, columns, where, order (incremental cursor first), shard. Each
+  // attempt adds where it resumes (resume_after / skip_rows).
+  ExtractRequest extract;
+  // The key order without the incremental cursor: the row identity verify compares by.
+  std::vector<std::string> key_order;
+  Resume resume = Resume::all_or_nothing;
+  // table, mode, create, key, schema (after transforms), pipeline, state_key. Each
+  // attempt says whether it is resuming.
+  LoadRequest load;
+  // append (and an incremental upsert) continues after the last row of the step's
+  // previous completed run, so rerunning loads nothing twice (--fresh starts over).
+  bool continues_completed = false;
+  // --shard K/N of a table that cannot be split by key: shard 0 loads it whole, so
+  // this shard has nothing to do.
+  bool shard_empty = false;
+};
+
+struct Options {
+  std::vector<std::string> steps;  // empty: every step, in file order
+  int shard_index = 0, shard_count = 1;
+  // run and plan refuse what would write a table twice or one the run reads; verify
+  // only reads.
+  bool check_targets = true;
+};
+
+std::vector<UnitPlan> plan_units(const Pipeline& pipeline, const DriverRegistry& drivers, const Options& options);
+
+// The tables of a whole-database step: matching include and not exclude (globs),
+// ordered so that referenced tables come before the tables referencing them.
+std::vector<TableRef> select_tables(const TablePatterns& patterns, Connection& source, const std::string& schema = "");
+
+}  // namespace sluice::plan
