@@ -159,3 +159,29 @@ TEST(Engine, ARerunOfACompletedAppendLoadsNothingTwice) {
 }
 
 }  // namespace
+
+namespace {
+
+// Issue 8: each attempt's counts are merged once. Values repaired by on_invalid_text
+// in rows an attempt read but did not commit are not counted again when the retry
+// reads those rows a second time.
+TEST(Engine, ValuesChangedAreCountedOnceAcrossARetry) {
+  for (int drop = 1; drop <= 5; ++drop) {
+    FakeDb db;
+    db.create_items("items", 10);
+    db.tables["items"][2][1].set_text("bad \xff");  // row 3
+    db.tables["items"][6][1].set_text("bad \xfe");  // row 7
+    db.drop_at_write = drop;
+    auto p = test::fake_pipeline("items", "out", LoadMode::append, 2, 1);
+    p.steps[0].load.settings.on_invalid_text = OnInvalidText::replace;
+    auto r = run(p, db);
+    ASSERT_EQ(r.exit_code, 0) << "write " << drop << ": " << (r.steps.empty() ? "" : r.steps[0].error);
+    EXPECT_EQ(db.ids("out"), one_to(10)) << "write " << drop;
+    EXPECT_EQ(r.steps[0].retries, 1) << "write " << drop;
+    EXPECT_EQ(r.steps[0].values_changed, 2) << "write " << drop;
+    EXPECT_EQ(r.steps[0].rows_read, 10) << "write " << drop;
+    EXPECT_EQ(r.steps[0].rows_written, 10) << "write " << drop;
+  }
+}
+
+}  // namespace

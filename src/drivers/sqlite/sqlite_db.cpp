@@ -68,6 +68,11 @@ void Db::exec(const std::string& sql) {
 
 Stmt::Stmt(Db& db, const std::string& sql) : db_(db), sql_(sql) {
   int rc = sqlite3_prepare_v2(db.get(), sql.c_str(), static_cast<int>(sql.size()), &stmt_, nullptr);
+  if (rc == SQLITE_ERROR)
+    // A statement that does not compile names a table or column that is not there, or
+    // is a query: with a syntax error: the pipeline is wrong, as PostgreSQL's 42xxx.
+    throw Error(ErrorClass::config, "preparing " + sql.substr(0, 200) + ": " + sqlite3_errmsg(db.get()),
+                "SQLITE_" + std::to_string(sqlite3_extended_errcode(db.get())));
   if (rc != SQLITE_OK) raise(db.get(), rc, "preparing " + sql.substr(0, 200));
 }
 

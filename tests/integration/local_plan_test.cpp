@@ -1,0 +1,62 @@
+// Issue 8, item 1: run, plan and verify start from one plan (src/plan), so plan prints
+// what run does and run refuses, before touching a target, what it could not do.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "support/process.h"
+#include "support/sqlite_client.h"
+#include "support/temp_dir.h"
+
+using namespace sluice;
+
+namespace {
+
+std::string sluice_cmd(const std::string& args) { return std::string(SLUICE_BINARY) + " " + args; }
+
+TEST(LocalPlan, ResumeLineSaysHowRunContinues) {
+  test::TempDir dir;
+  test::sqlite_exec(dir.file("src.db"), "CREATE TABLE orders (id INTEGER PRIMARY KEY, status TEXT, updated_at DATETIME NOT NULL)");
+  test::sqlite_exec(dir.file("src.db"), "CREATE TABLE notes (body TEXT)");
+  test::write_file(dir.file("p.yaml"),
+                   "version: 1\nname: plan\nconnections:\n  src: {url: sqlite:src.db}\n  dst: {url: sqlite:dst.db}\n"
+                   "steps:\n"
+                   "  - name: orders\n    extract: {from: src, table: orders, incremental: {cursor: updated_at}}\n"
+                   "    load: {to: dst, table: orders, mode: upsert, key: [id]}\n"
+                   "  - {name: copy, extract: {from: src, table: orders}, load: {to: dst, table: orders_copy}}\n"
+                   "  - {name: notes, extract: {from: src, table: notes}, load: {to: dst, table: notes, mode: replace}}\n");
+  std::string out;
+  ASSERT_EQ(test::run_command(sluice_cmd("plan " + dir.file("p.yaml")), &out), 0) << out;
+  // The incremental cursor comes first in the order the run reads and resumes by.
+  EXPECT_NE(out.find("resume: after the last committed key (updated_at, id); incremental on updated_at"), std::string::npos) << out;
+  EXPECT_NE(out.find("resume: after the last committed key (id); a rerun appends after the last row"), std::string::npos) << out;
+  EXPECT_NE(out.find("resume: none (no primary key or order_by): loads all-or-nothing"), std::string::npos) << out;
+  EXPECT_FALSE(std::filesystem::exists(dir.file("dst.db"))) << "plan writes nothing";
+}
+
+TEST(LocalPlan, RunRefusesAQueryItCannotDescribeBeforeTouchingTheTarget) {
+  test::TempDir dir;
+  test::sqlite_exec(dir.file("src.db"), "CREATE TABLE t (id INTEGER PRIMARY KEY)");
+  test::write_file(dir.file("p.yaml"),
+                   "version: 1\nname: q\nconnections:\n  src: {url: sqlite:src.db}\n  dst: {url: sqlite:dst.db}\n"
+                   "steps:\n  - {name: q, extract: {from: src, query: \"SELECT id, nosuchcolumn FROM t\", order_by: [id]}, "
+                   "load: {to: dst, table: t}}\n");
+  std::string out;
+  EXPECT_EQ(test::run_command(sluice_cmd("run " + dir.file("p.yaml")), &out), 2) << out;
+  EXPECT_NE(out.find("nosuchcolumn"), std::string::npos) << out;
+  EXPECT_FALSE(std::filesystem::exists(dir.file("dst.db"))) << "nothing written: exit 2 means the target was not touched";
+}
+
+TEST(LocalPlan, AnOrderByColumnThatIsNotExtractedIsAUsageError) {
+  test::TempDir dir;
+  test::sqlite_exec(dir.file("src.db"), "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
+  test::write_file(dir.file("p.yaml"),
+                   "version: 1\nname: o\nconnections:\n  src: {url: sqlite:src.db}\n  dst: {url: sqlite:dst.db}\n"
+                   "steps:\n  - {name: o, extract: {from: src, table: t, columns: [v], order_by: [id]}, load: {to: dst, table: t}}\n");
+  std::string out;
+  EXPECT_EQ(test::run_command(sluice_cmd("run " + dir.file("p.yaml")), &out), 2) << out;
+  EXPECT_NE(out.find("step o: order_by column 'id' is not among the extracted columns"), std::string::npos) << out;
+  EXPECT_FALSE(std::filesystem::exists(dir.file("dst.db")));
+}
+
+}  // namespace
