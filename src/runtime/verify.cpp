@@ -138,117 +138,131 @@ bool same_value(const Value& a, const Value& b, const std::optional<double>& tol
   return a.str() == b.str();  // text and bytes: exactly the same bytes
 }
 
+namespace {
+
+// Both sides of one unit, read in key order (or row by row for files) and merged.
+struct Sides {
+  Cursor& source;
+  Cursor& target;
+  std::vector<std::size_t> source_key, target_key;  // key column positions on each side
+  std::vector<std::string> key_names;
+  bool positional;
+};
+
+// Throws when a side repeats a key or does not return keys in ascending byte order: a
+// merge needs both sides in the order compared here.
+void check_order(const std::string& unit, const std::vector<std::string>& key_names, const std::vector<Value>& prev,
+                 const std::vector<Value>& key, const char* side) {
+  if (prev.empty()) return;
+  const int c = compare_keys(prev, key);
+  if (c == 0)
+    throw Error(ErrorClass::config, "step " + unit + ": key " + show_key(key_names, key) + " occurs twice in the " + side +
+                                        "; verify needs a unique key");
+  if (c > 0)
+    throw Error(ErrorClass::config, "step " + unit + ": the " + side + " does not return keys in byte order (text "
+                                        "collation); verify needs byte order (PostgreSQL C collation, MySQL _bin)");
+}
+
+// Merges the two sides; prints up to max_differences; returns the number of differences.
+std::int64_t compare_sides(const Pipeline& p, const std::string& unit, Sides& sides, std::ostream& out) {
+  const Schema& schema = sides.source.schema();
+  std::int64_t n_source = 0, n_target = 0, differences = 0, position = 0;
+  std::vector<Value> ks, kt, prev_s, prev_t;
+  auto report = [&](const std::string& what) {
+    if (differences++ < p.verify.max_differences) out << "  " << what << "\n";
+  };
+  auto key_of = [&](const Row& r, const std::vector<std::size_t>& idx, std::vector<Value>& k) {
+    k.clear();
+    if (sides.positional) {
+      k.emplace_back().set_int(position);
+      return;
+    }
+    for (auto i : idx) k.push_back(r[i]);
+  };
+  while (true) {
+    const Row* a = sides.source.row();
+    const Row* b = sides.target.row();
+    if (!a && !b) break;
+    ++position;
+    if (a) key_of(*a, sides.source_key, ks);
+    if (b) key_of(*b, sides.target_key, kt);
+    if (!sides.positional) {
+      if (a) check_order(unit, sides.key_names, prev_s, ks, "source");
+      if (b) check_order(unit, sides.key_names, prev_t, kt, "target");
+    }
+    const int c = !a ? 1 : !b ? -1 : compare_keys(ks, kt);
+    if (c <= 0) ++n_source, prev_s = ks;
+    if (c >= 0) ++n_target, prev_t = kt;
+    if (c < 0) {
+      report("missing in target: " + show_key(sides.key_names, ks));
+    } else if (c > 0) {
+      report("only in target: " + show_key(sides.key_names, kt));
+    } else {
+      std::string cols;
+      for (std::size_t i = 0; i < schema.columns.size(); ++i)
+        if (!same_value((*a)[i], (*b)[i], p.verify.float_tolerance)) cols += (cols.empty() ? "" : ", ") + schema.columns[i].name;
+      if (!cols.empty()) report("differs: " + show_key(sides.key_names, ks) + " in " + cols);
+    }
+    if (c <= 0) sides.source.next();
+    if (c >= 0) sides.target.next();
+  }
+  out << "  source rows " << n_source << ", target rows " << n_target << ", " << differences
+      << (differences == 1 ? " difference" : " differences");
+  if (differences > p.verify.max_differences) out << " (first " << p.verify.max_differences << " shown)";
+  out << (differences ? "" : ": equal") << "\n";
+  return differences;
+}
+
+// One unit of the plan; true when the target differs from the source.
+bool verify_unit(const Pipeline& p, const DriverRegistry& drivers, const plan::UnitPlan& unit, std::ostream& out) {
+  const StepConfig& step = *unit.step;
+  auto src_conn = drivers.connect(p.connections.at(step.extract.from));
+  auto dst_conn = drivers.connect(p.connections.at(step.load.to));
+  // Both sides in the order of the rows' identity (an incremental cursor only decides
+  // which rows a run loads).
+  ExtractRequest sreq = unit.extract;
+  sreq.order_by = unit.key_order;
+  sreq.shard_column.clear();
+  sreq.shard_count = 0;
+  const bool positional = unit.resume == plan::Resume::by_position || dst_conn->resumes_by_position();
+  if (sreq.order_by.empty() && !positional)
+    throw Error(ErrorClass::config, "step " + unit.name + ": cannot verify a table without a primary key or order_by");
+  Cursor source(std::move(src_conn), sreq, step.transforms);
+  const Schema& s_schema = source.schema();
+  // The key by the names it has after the transforms (renames follow it).
+  std::vector<std::string> key = step.load.key.empty() ? s_schema.primary_key : step.load.key;
+  if (key.empty()) key = sreq.order_by;
+  if (!dst_conn->describe(unit.target_table)) {
+    out << "step " << unit.name << ": target " << unit.target_table.display() << " does not exist\n";
+    return true;
+  }
+  ExtractRequest treq;
+  treq.table = unit.target_table;
+  treq.columns = s_schema.names();
+  if (!positional) treq.order_by = key;
+  Cursor target(std::move(dst_conn), treq, {});
+  Sides sides{source, target, {}, {}, positional ? std::vector<std::string>{"row"} : key, positional};
+  for (const auto& k : key) {
+    auto si = s_schema.index_of(k);
+    auto ti = target.schema().index_of(k);
+    if (!positional && (!si || !ti)) throw Error(ErrorClass::config, "step " + unit.name + ": key column '" + k + "' is not on both sides");
+    if (si) sides.source_key.push_back(*si);
+    if (ti) sides.target_key.push_back(*ti);
+  }
+  out << "step " << unit.name << ":\n";
+  return compare_sides(p, unit.name, sides, out) > 0;
+}
+
+}  // namespace
+
 int verify_pipeline(const Pipeline& p, const DriverRegistry& drivers, std::ostream& out) {
   int differing_steps = 0;
   try {
     // The run's own plan (without its write checks: verify only reads).
     plan::Options options;
     options.check_targets = false;
-    for (const auto& unit : plan::plan_units(p, drivers, options)) {
-      {
-        const StepConfig& step = *unit.step;
-        const TableRef& to = unit.target_table;
-        const std::string name = unit.name;
-        auto src_conn = drivers.connect(p.connections.at(step.extract.from));
-        auto dst_conn = drivers.connect(p.connections.at(step.load.to));
-        // Both sides in the order of the rows' identity (an incremental cursor only
-        // decides which rows a run loads).
-        ExtractRequest sreq = unit.extract;
-        sreq.order_by = unit.key_order;
-        sreq.shard_column.clear();
-        sreq.shard_count = 0;
-        const bool positional = unit.resume == plan::Resume::by_position || dst_conn->resumes_by_position();
-        if (sreq.order_by.empty() && !positional)
-          throw Error(ErrorClass::config, "step " + name + ": cannot verify a table without a primary key or order_by");
-        Cursor source(std::move(src_conn), sreq, step.transforms);
-        const Schema& s_schema = source.schema();
-        // The key by the names it has after the transforms (renames follow it).
-        std::vector<std::string> key = step.load.key.empty() ? s_schema.primary_key : step.load.key;
-        if (key.empty()) key = sreq.order_by;
-        if (!dst_conn->describe(to)) {
-          out << "step " << name << ": target " << to.display() << " does not exist\n";
-          ++differing_steps;
-          continue;
-        }
-        ExtractRequest treq;
-        treq.table = to;
-        treq.columns = s_schema.names();
-        if (!positional) treq.order_by = key;
-        Cursor target(std::move(dst_conn), treq, {});
-        std::vector<std::size_t> s_key, t_key;
-        for (const auto& k : key) {
-          auto si = s_schema.index_of(k);
-          auto ti = target.schema().index_of(k);
-          if (!positional && (!si || !ti)) throw Error(ErrorClass::config, "step " + name + ": key column '" + k + "' is not on both sides");
-          if (si) s_key.push_back(*si);
-          if (ti) t_key.push_back(*ti);
-        }
-        std::int64_t n_source = 0, n_target = 0, differences = 0, position = 0;
-        std::vector<Value> ks, kt, prev_s, prev_t;
-        auto report = [&](const std::string& what) {
-          if (differences++ < p.verify.max_differences) out << "  " << what << "\n";
-        };
-        out << "step " << name << ":\n";
-        const std::vector<std::string> key_names = positional ? std::vector<std::string>{"row"} : key;
-        while (true) {
-          const Row* a = source.row();
-          const Row* b = target.row();
-          if (!a && !b) break;
-          ++position;
-          auto key_of = [&](const Row& r, const std::vector<std::size_t>& idx, std::vector<Value>& k) {
-            k.clear();
-            if (positional) { Value v; v.set_int(position); k.push_back(v); return; }
-            for (auto i : idx) k.push_back(r[i]);
-          };
-          if (a) key_of(*a, s_key, ks);
-          if (b) key_of(*b, t_key, kt);
-          // A merge needs both sides in the order compared here (byte order for text).
-          if (!positional) {
-            auto check = [&](const std::vector<Value>& prev, const std::vector<Value>& k, const char* side) {
-              if (prev.empty()) return;
-              int c = compare_keys(prev, k);
-              if (c == 0)
-                throw Error(ErrorClass::config, "step " + name + ": key " + show_key(key_names, k) + " occurs twice in the " + side +
-                                                "; verify needs a unique key");
-              if (c > 0)
-                throw Error(ErrorClass::config, "step " + name + ": the " + side + " does not return keys in byte order (text "
-                                                "collation); verify needs byte order (PostgreSQL C collation, MySQL _bin)");
-            };
-            if (a) check(prev_s, ks, "source");
-            if (b) check(prev_t, kt, "target");
-          }
-          int c = !a ? 1 : !b ? -1 : compare_keys(ks, kt);
-          if (c < 0) {
-            ++n_source;
-            report("missing in target: " + show_key(key_names, ks));
-            prev_s = ks;
-            source.next();
-          } else if (c > 0) {
-            ++n_target;
-            report("only in target: " + show_key(key_names, kt));
-            prev_t = kt;
-            target.next();
-          } else {
-            ++n_source;
-            ++n_target;
-            std::string cols;
-            for (std::size_t i = 0; i < s_schema.columns.size(); ++i)
-              if (!same_value((*a)[i], (*b)[i], p.verify.float_tolerance))
-                cols += (cols.empty() ? "" : ", ") + s_schema.columns[i].name;
-            if (!cols.empty()) report("differs: " + show_key(key_names, ks) + " in " + cols);
-            prev_s = ks;
-            prev_t = kt;
-            source.next();
-            target.next();
-          }
-        }
-        out << "  source rows " << n_source << ", target rows " << n_target << ", " << differences
-            << (differences == 1 ? " difference" : " differences");
-        if (differences > p.verify.max_differences) out << " (first " << p.verify.max_differences << " shown)";
-        out << (differences ? "" : ": equal") << "\n";
-        if (differences) ++differing_steps;
-      }
-    }
+    for (const auto& unit : plan::plan_units(p, drivers, options))
+      if (verify_unit(p, drivers, unit, out)) ++differing_steps;
   } catch (const Error& e) {
     out << "error: " << e.what() << "\n";
     return exit_code_for(e.error_class());
