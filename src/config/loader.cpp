@@ -10,6 +10,7 @@
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
+#include "core/driver_spec.h"
 #include "core/redact.h"
 #include "core/targets.h"
 #include "sluice/transform.h"
@@ -21,7 +22,6 @@ namespace fs = std::filesystem;
 namespace sluice::config {
 namespace {
 
-const std::vector<std::string> kDrivers = {"postgres", "mysql", "sqlite", "csv"};
 // Bounds that keep validation of a hostile file fast and small.
 constexpr int kMaxDepth = 100;
 constexpr std::size_t kMaxFileBytes = 4u << 20;
@@ -326,50 +326,74 @@ void read_tls(Reader& r, const YAML::Node& n, TlsConfig& tls, const std::string&
   if (tls.cert.empty() != tls.key.empty()) r.error(n, where + " tls: cert and key go together");
 }
 
-ConnectionConfig read_connection(Reader& r, const std::string& name, const YAML::Node& n) {
-  ConnectionConfig c;
-  c.name = name;
-  c.location = r.at(n);
-  std::string where = "connection '" + name + "'";
-  if (!r.is_map(n, where)) return c;
-  r.check_keys(n, {"url", "driver", "host", "port", "database", "user", "password", "password_file", "path",
-                   "connect_timeout", "tls", "encoding", "timezone", "delimiter", "null"},
-               where);
-  if (n["url"]) {
-    if (auto url = r.nonempty(n["url"], where + " url")) {
-      std::string err = apply_url(*url, r.base_dir(), c);
-      if (!err.empty()) r.error(n["url"], where + " url: " + err);
-    }
+// Keys every connection has; the rest are accepted per driver (its spec's keys).
+const std::vector<std::string> kCommonKeys = {"url", "driver", "connect_timeout", "encoding", "timezone"};
+
+std::vector<std::string> driver_names() {
+  std::vector<std::string> out;
+  for (const auto& d : driver_specs()) out.push_back(d.name);
+  return out;
+}
+
+// Every key some driver accepts: an unknown key is one no driver has (did-you-mean
+// over all of them); a known key of another driver "does not apply".
+std::vector<std::string> connection_keys() {
+  std::vector<std::string> out = kCommonKeys;
+  for (const auto& d : driver_specs())
+    for (const auto& k : d.keys)
+      if (std::find(out.begin(), out.end(), k) == out.end()) out.push_back(k);
+  return out;
+}
+
+// A connection block as a driver's spec sees it.
+class Block final : public ConnectionBlock {
+ public:
+  Block(Reader& r, const YAML::Node& n, std::string where) : r_(r), n_(n), where_(std::move(where)) {}
+  bool has(const std::string& key) const override { return static_cast<bool>(n_[key]); }
+  std::optional<std::string> text(const std::string& key) override {
+    if (!n_[key]) return std::nullopt;
+    return r_.scalar(n_[key], where_ + " " + key);
   }
-  if (n["driver"]) {
-    if (auto d = r.one_of(n["driver"], where + " driver", kDrivers)) {
-      if (!c.driver.empty() && c.driver != *d)
-        r.error(n["driver"], where + ": driver " + *d + " contradicts the url's " + c.driver);
-      c.driver = *d;
-    }
+  void error(const std::string& key, const std::string& message) override {
+    if (!key.empty() && n_[key]) r_.error(n_[key], message);
+    else r_.error(n_, message);
   }
-  if (!n["url"] && !n["driver"]) r.error(n, where + " needs url: or driver: (" + Reader::join(kDrivers) + ")");
+  const std::string& where() const override { return where_; }
+
+ private:
+  Reader& r_;
+  const YAML::Node& n_;
+  std::string where_;
+};
+
+void read_password_file(Reader& r, const YAML::Node& n, ConnectionConfig& c, const std::string& where) {
+  if (n["password"]) r.error(n["password_file"], where + ": give password or password_file, not both");
+  auto v = r.nonempty(n["password_file"], where + " password_file");
+  if (!v) return;
+  std::error_code ec;
+  const std::string file = r.path(*v);
+  std::ifstream in;
+  if (fs::is_directory(file, ec)) r.error(n["password_file"], where + ": password_file " + file + " is a folder, not a file");
+  else if (in.open(file), !in) r.error(n["password_file"], where + ": cannot read password_file " + file + ": " + std::strerror(errno));
+  else if (!std::getline(in, c.password) && in.bad())
+    r.error(n["password_file"], where + ": cannot read password_file " + file);
+  else if (!c.password.empty() && c.password.back() == '\r') c.password.pop_back();
+}
+
+// The keys with one meaning for every driver that accepts them.
+void read_shared_keys(Reader& r, const YAML::Node& n, ConnectionConfig& c, const std::string& where) {
   if (n["host"]) if (auto v = r.nonempty(n["host"], where + " host")) c.host = *v;
   if (n["port"]) if (auto v = r.integer(n["port"], where + " port", 1, 65535)) c.port = static_cast<int>(*v);
   if (n["database"]) if (auto v = r.nonempty(n["database"], where + " database")) c.database = *v;
   if (n["user"]) if (auto v = r.nonempty(n["user"], where + " user")) c.user = *v;
   if (n["password"]) if (auto v = r.scalar(n["password"], where + " password")) c.password = *v;
-  if (n["password_file"]) {
-    if (n["password"]) r.error(n["password_file"], where + ": give password or password_file, not both");
-    if (auto v = r.nonempty(n["password_file"], where + " password_file")) {
-      std::error_code ec;
-      const std::string file = r.path(*v);
-      std::ifstream in;
-      if (fs::is_directory(file, ec)) r.error(n["password_file"], where + ": password_file " + file + " is a folder, not a file");
-      else if (in.open(file), !in) r.error(n["password_file"], where + ": cannot read password_file " + file + ": " + std::strerror(errno));
-      else if (!std::getline(in, c.password) && in.bad())
-        r.error(n["password_file"], where + ": cannot read password_file " + file);
-      else if (!c.password.empty() && c.password.back() == '\r') c.password.pop_back();
-    }
-  }
+  if (n["password_file"]) read_password_file(r, n, c, where);
   if (n["path"]) if (auto v = r.nonempty(n["path"], where + " path")) c.path = *v == ":memory:" ? *v : r.path(*v);
-  if (n["connect_timeout"]) if (auto d = r.duration(n["connect_timeout"], where + " connect_timeout")) c.connect_timeout = *d;
   if (n["tls"]) read_tls(r, n["tls"], c.tls, where);
+}
+
+void read_common_keys(Reader& r, const YAML::Node& n, ConnectionConfig& c, const std::string& where) {
+  if (n["connect_timeout"]) if (auto d = r.duration(n["connect_timeout"], where + " connect_timeout")) c.connect_timeout = *d;
   if (n["encoding"]) if (auto v = r.one_of(n["encoding"], where + " encoding", {"utf8", "latin1", "cp1252"})) c.encoding = *v;
   if (n["timezone"]) {
     // Refused rather than ignored: silently reading naive values in another zone would
@@ -381,15 +405,47 @@ ConnectionConfig read_connection(Reader& r, const std::string& name, const YAML:
                                        "zoned ones through UTC); remove it or use UTC");
     }
   }
-  if (n["delimiter"]) {
-    if (auto v = r.scalar(n["delimiter"], where + " delimiter")) {
-      if (v->size() != 1 || *v == "\"" || *v == "\n" || *v == "\r")
-        r.error(n["delimiter"], where + " delimiter must be one character other than a quote or newline");
-      else
-        c.delimiter = (*v)[0];
+}
+
+// The driver, from url: and/or driver:.
+const DriverSpec* read_driver(Reader& r, const YAML::Node& n, ConnectionConfig& c, const std::string& where) {
+  if (n["url"]) {
+    if (auto url = r.nonempty(n["url"], where + " url")) {
+      std::string err = apply_url(*url, r.base_dir(), c);
+      if (!err.empty()) r.error(n["url"], where + " url: " + err);
     }
   }
-  if (n["null"]) if (auto v = r.scalar(n["null"], where + " null")) c.null_marker = *v;
+  if (n["driver"]) {
+    if (auto d = r.one_of(n["driver"], where + " driver", driver_names())) {
+      if (!c.driver.empty() && c.driver != *d) r.error(n["driver"], where + ": driver " + *d + " contradicts the url's " + c.driver);
+      c.driver = *d;
+    }
+  }
+  if (!n["url"] && !n["driver"]) r.error(n, where + " needs url: or driver: (" + Reader::join(driver_names()) + ")");
+  return find_driver(c.driver);
+}
+
+ConnectionConfig read_connection(Reader& r, const std::string& name, const YAML::Node& n) {
+  ConnectionConfig c;
+  c.name = name;
+  c.location = r.at(n);
+  std::string where = "connection '" + name + "'";
+  if (!r.is_map(n, where)) return c;
+  r.check_keys(n, connection_keys(), where);
+  const DriverSpec* spec = read_driver(r, n, c, where);
+  if (!spec) return c;
+  const auto accepted = [&](const std::string& k) {
+    return std::find(kCommonKeys.begin(), kCommonKeys.end(), k) != kCommonKeys.end() ||
+           std::find(spec->keys.begin(), spec->keys.end(), k) != spec->keys.end();
+  };
+  const auto known = connection_keys();
+  for (const auto& kv : n) {
+    const std::string k = kv.first.IsScalar() ? kv.first.Scalar() : std::string();
+    if (!accepted(k) && std::find(known.begin(), known.end(), k) != known.end())
+      r.error(kv.first, where + ": " + k + " does not apply to a " + c.driver + " connection");
+  }
+  read_shared_keys(r, n, c, where);
+  read_common_keys(r, n, c, where);
   for (const auto* field : {&c.host, &c.database, &c.user, &c.password, &c.path})
     if (field->find('\0') != std::string::npos) {
       r.error(n, where + ": a " + (field == &c.password ? "password" : field == &c.user ? "user" : field == &c.host ? "host" : field == &c.database ? "database" : "path") +
@@ -397,22 +453,8 @@ ConnectionConfig read_connection(Reader& r, const std::string& name, const YAML:
       break;
     }
   redact::add_secret(c.password);
-
-  bool server = c.driver == "postgres" || c.driver == "mysql";
-  bool file = c.driver == "sqlite" || c.driver == "csv";
-  if (server) {
-    if (c.host.empty()) c.host = "127.0.0.1";
-    if (c.database.empty()) r.error(n, where + " (" + c.driver + ") needs a database");
-    if (n["path"]) r.error(n["path"], where + ": path is for sqlite and csv connections");
-  }
-  if (file) {
-    if (c.path.empty()) r.error(n, where + " (" + c.driver + ") needs a path (or a url such as " + c.driver + ":file)");
-    for (const char* k : {"host", "port", "user", "password", "database", "tls"})
-      if (n[k]) r.error(n[k], where + ": " + k + " does not apply to a " + c.driver + " connection");
-  }
-  if (c.driver != "csv")
-    for (const char* k : {"delimiter", "null"})
-      if (n[k]) r.error(n[k], where + ": " + k + " applies only to csv connections");
+  Block block(r, n, where);
+  if (spec->validate) spec->validate(block, c);
   return c;
 }
 
@@ -682,9 +724,10 @@ void check_step_schemas(Reader& r, const Pipeline& p) {
     const auto& st = p.steps[i];
     const auto& to = p.connections.at(st.load.to);
     const auto& from = p.connections.at(st.extract.from);
-    if (!st.extract.schema.empty() && (from.driver == "sqlite" || from.driver == "csv"))
+    const auto schemas = [](const ConnectionConfig& c) { const DriverSpec* d = find_driver(c.driver); return !d || d->can.schemas; };
+    if (!st.extract.schema.empty() && !schemas(from))
       r.error(st.extract.location, "step '" + st.name + "': extract schema: does not apply to a " + from.driver + " source (it has no schemas)");
-    if (!st.load.schema.empty() && (to.driver == "sqlite" || to.driver == "csv"))
+    if (!st.load.schema.empty() && !schemas(to))
       r.error(st.load.location, "step '" + st.name + "': load schema: does not apply to a " + to.driver + " target (it has no schemas)");
     if (st.extract.tables) continue;
     TableRef target = targets::single_target(st);
@@ -692,7 +735,7 @@ void check_step_schemas(Reader& r, const Pipeline& p) {
     if (!st.load.schema.empty() && !named.schema.empty() && named.schema != st.load.schema)
       r.error(st.load.location, "step '" + st.name + "': load table " + st.load.table + " is in schema " + named.schema +
                                     ", but load schema: says " + st.load.schema + "; give the schema once");
-    if (!target.schema.empty() && (to.driver == "sqlite" || to.driver == "csv") && st.load.schema.empty())
+    if (!target.schema.empty() && !schemas(to) && st.load.schema.empty())
       r.error(st.load.location, "step '" + st.name + "': load table " + st.load.table + " names a schema, which a " + to.driver +
                                     " target does not have");
   }
@@ -803,12 +846,17 @@ Pipeline load_pipeline_file(const std::string& path, const Environment& env) {
     if (!sn.IsMap()) continue;
     auto from = p.connections.find(st.extract.from);
     auto to = p.connections.find(st.load.to);
-    if (from != p.connections.end() && from->second.driver == "csv" && sn["extract"] && sn["extract"].IsMap()) {
-      if (!st.extract.query.empty()) r.error(sn["extract"]["query"], "step '" + st.name + "': a CSV connection has no query language; use table:");
-      if (!st.extract.where.empty()) r.error(sn["extract"]["where"], "step '" + st.name + "': a CSV connection cannot apply where: (use a filter transform)");
+    const DriverSpec* source = from != p.connections.end() ? find_driver(from->second.driver) : nullptr;
+    const DriverSpec* target = to != p.connections.end() ? find_driver(to->second.driver) : nullptr;
+    if (source && !source->can.query && sn["extract"] && sn["extract"].IsMap()) {
+      if (!st.extract.query.empty())
+        r.error(sn["extract"]["query"], "step '" + st.name + "': a " + source->title + " connection has no query language; use table:");
+      if (!st.extract.where.empty())
+        r.error(sn["extract"]["where"], "step '" + st.name + "': a " + source->title + " connection cannot apply where: (use a filter transform)");
     }
-    if (to != p.connections.end() && to->second.driver == "csv" && st.load.mode == LoadMode::upsert && sn["load"] && sn["load"].IsMap())
-      r.error(sn["load"]["mode"] ? sn["load"]["mode"] : sn["load"], "step '" + st.name + "': a CSV target supports append, truncate and replace, not upsert");
+    if (target && !target->can.upsert && st.load.mode == LoadMode::upsert && sn["load"] && sn["load"].IsMap())
+      r.error(sn["load"]["mode"] ? sn["load"]["mode"] : sn["load"],
+              "step '" + st.name + "': a " + target->title + " target supports append, truncate and replace, not upsert");
   }
   if (errors.empty()) check_step_schemas(r, p);
   if (!errors.empty()) throw ConfigErrors(std::move(errors));

@@ -1,5 +1,6 @@
 #include <filesystem>
 
+#include "core/driver_spec.h"
 #include "core/redact.h"
 #include "sluice/config.h"
 
@@ -58,9 +59,20 @@ std::string apply_url(const std::string& url, const std::string& base_dir, Conne
   for (auto& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   std::string rest = url.substr(colon + 1);
 
-  if (scheme == "sqlite" || scheme == "csv") {
-    out.driver = scheme;
-    if (scheme == "sqlite" && rest == ":memory:") { out.path = ":memory:"; return {}; }
+  const DriverSpec* spec = driver_for_scheme(scheme);
+  if (!spec) {
+    std::string known;
+    const auto& all = driver_specs();
+    std::vector<std::string> schemes;
+    for (const auto& d : all) schemes.insert(schemes.end(), d.url_schemes.begin(), d.url_schemes.end());
+    for (std::size_t i = 0; i < schemes.size(); ++i)
+      known += (i == 0 ? "" : i + 1 == schemes.size() ? " or " : ", ") + schemes[i];
+    return "unknown URL scheme" + shown(scheme) + ": expected " + known;
+  }
+  out.driver = spec->name;
+
+  if (spec->url_form == UrlForm::path) {
+    if (rest == ":memory:") { out.path = ":memory:"; return {}; }
     std::string path = rest;
     if (path.rfind("//", 0) == 0) path = path.substr(2);  // "//" + "/abs" or "//./rel"
     if (path.empty()) return "the " + scheme + " URL has no path";
@@ -70,11 +82,6 @@ std::string apply_url(const std::string& url, const std::string& base_dir, Conne
     out.path = resolve(path, base_dir);
     return {};
   }
-
-  if (scheme == "postgres" || scheme == "postgresql") out.driver = "postgres";
-  else if (scheme == "mysql" || scheme == "mariadb") out.driver = "mysql";
-  else
-    return "unknown URL scheme" + shown(scheme) + ": expected postgres, postgresql, mysql, mariadb, sqlite or csv";
 
   if (rest.rfind("//", 0) != 0) return "expected " + scheme + "://host/database";
   rest = rest.substr(2);

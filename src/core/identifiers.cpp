@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "core/driver_spec.h"
 #include "sluice/value.h"
 
 namespace sluice::ident {
@@ -58,19 +59,9 @@ std::string NameRule::key(const std::string& name) const {
 }
 
 const NameRule& rule_for(const std::string& driver) {
-  // SQLite compares names case-insensitively; MySQL does for tables whenever the server
-  // runs with lower_case_table_names (Windows, macOS), so both fold to be safe.
-  static const NameRule postgres{"PostgreSQL", 63, true, false, false};
-  // MySQL's sluice_state keys are varchar(190): 190 utf8mb4 characters fit an index.
-  static const NameRule mysql{"MySQL", 64, false, true, false, 190};
-  static const NameRule sqlite{"SQLite", 0, true, true, false};
-  static const NameRule csv{"a CSV folder", 255, true, false, true};
   static const NameRule none{"", 0, true, false, false};
-  if (driver == "postgres") return postgres;
-  if (driver == "mysql") return mysql;
-  if (driver == "sqlite") return sqlite;
-  if (driver == "csv") return csv;
-  return none;
+  const DriverSpec* spec = find_driver(driver);
+  return spec && spec->names ? spec->names() : none;
 }
 
 std::optional<std::string> check(const NameRule& rule, const std::string& what, const std::string& name) {
@@ -98,7 +89,9 @@ std::string derived(const NameRule& rule, const std::string& base, const std::st
 
 bool is_reserved(const std::string& name) {
   if (name == "sluice_state" || name == "sluice_lock") return true;
-  std::string lower = rule_for("sqlite").key(name);
+  std::string lower = name;
+  for (auto& c : lower)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   return lower.find(kMarker) != std::string::npos;
 }
 

@@ -27,7 +27,7 @@ struct NameRule {
   std::string key(const std::string& name) const;
 };
 
-// The rule of a driver: postgres, mysql, sqlite, csv (unknown drivers: no limit).
+// The rule of a driver, from its spec (core/driver_spec.h); unknown drivers: no limit.
 const NameRule& rule_for(const std::string& driver);
 
 // nullopt when `name` fits; else a message such as "table name 'x…' is 70 bytes, over

@@ -1,5 +1,6 @@
 #include "sluice/pipeline.h"
 
+#include "core/driver_spec.h"
 #include "sluice/status.h"
 
 namespace sluice {
@@ -29,8 +30,7 @@ const char* to_string(CreateMode m) {
 }
 
 std::string ConnectionConfig::display() const {
-  if (driver == "sqlite") return "sqlite:" + path;
-  if (driver == "csv") return "csv://" + path;
+  if (const DriverSpec* spec = find_driver(driver); spec && spec->url_form == UrlForm::path) return spec->path_prefix + path;
   std::string s = driver + "://";
   if (!user.empty()) s += user + (password.empty() ? "" : ":***") + "@";
   s += host.find(':') != std::string::npos ? "[" + host + "]" : host;

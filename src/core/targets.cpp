@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <map>
 
+#include "core/driver_spec.h"
 #include "core/identifiers.h"
 #include "sluice/status.h"
 
@@ -18,7 +19,8 @@ std::string lower(std::string s) {
 // Where a connection's tables live: two connection entries naming the same server and
 // database (or file, or folder) are one store.
 std::string store_of(const ConnectionConfig& c) {
-  if (c.driver == "sqlite" || c.driver == "csv") {
+  const DriverSpec* spec = find_driver(c.driver);
+  if (spec && spec->url_form == UrlForm::path) {
     if (c.path == ":memory:") return c.driver + "::memory:" + c.name;  // private to its connection
     std::error_code ec;
     auto p = std::filesystem::weakly_canonical(c.path, ec);
@@ -26,18 +28,17 @@ std::string store_of(const ConnectionConfig& c) {
   }
   std::string host = lower(c.host);
   if (host == "localhost" || host == "::1" || host.empty()) host = "127.0.0.1";
-  int port = c.port ? c.port : c.driver == "postgres" ? 5432 : c.driver == "mysql" ? 3306 : 0;
-  // A MySQL schema is a database: every database of one server is one store.
+  int port = c.port ? c.port : spec ? spec->default_port : 0;
   std::string s = c.driver + "://" + host + ":" + std::to_string(port);
-  if (c.driver != "mysql") s += "/" + c.database;
+  if (!spec || !spec->schema_is_database) s += "/" + c.database;
   return s;
 }
 
 std::string schema_of(const ConnectionConfig& c, const TableRef& t) {
   if (!t.schema.empty()) return t.schema;
-  if (c.driver == "postgres") return "public";
-  if (c.driver == "mysql") return c.database;
-  return "";
+  const DriverSpec* spec = find_driver(c.driver);
+  if (!spec) return "";
+  return spec->schema_is_database ? c.database : spec->default_schema;
 }
 
 // One key per table: two keys are equal exactly when they name one table.

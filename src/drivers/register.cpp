@@ -1,16 +1,25 @@
-#include "sluice/registry.h"
+// Every driver built into this sluice: one line each. A driver is its folder under
+// src/drivers and a driver_spec() (name, URL schemes, keys, capabilities, connect).
+#include "core/driver_spec.h"
 
 namespace sluice {
-namespace sqlite { void register_driver(DriverRegistry&); }
-namespace csv { void register_driver(DriverRegistry&); }
-namespace postgres { void register_driver(DriverRegistry&); }
-namespace mysql { void register_driver(DriverRegistry&); }
+namespace postgres { DriverSpec driver_spec(); }
+namespace mysql { DriverSpec driver_spec(); }
+namespace sqlite { DriverSpec driver_spec(); }
+namespace csv { DriverSpec driver_spec(); }
+
+const std::vector<DriverSpec>& driver_specs() {
+  static const std::vector<DriverSpec> all = {
+      postgres::driver_spec(),
+      mysql::driver_spec(),
+      sqlite::driver_spec(),
+      csv::driver_spec(),
+  };
+  return all;
+}
 
 void register_builtin_drivers(DriverRegistry& registry) {
-  sqlite::register_driver(registry);
-  csv::register_driver(registry);
-  postgres::register_driver(registry);
-  mysql::register_driver(registry);
+  for (const auto& spec : driver_specs()) registry.add(spec.name, spec.connect);
 }
 
 }  // namespace sluice

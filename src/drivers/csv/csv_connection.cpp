@@ -290,8 +290,6 @@ class CsvConnection final : public Connection {
 
 }  // namespace
 
-void register_driver(DriverRegistry& r) {
-  r.add("csv", [](const ConnectionConfig& cfg) { return std::make_unique<CsvConnection>(cfg); });
-}
+std::unique_ptr<Connection> connect(const ConnectionConfig& cfg) { return std::make_unique<CsvConnection>(cfg); }
 
 }  // namespace sluice::csv

@@ -306,8 +306,6 @@ class MyConnection final : public sql::SqlConnection {
 
 }  // namespace
 
-void register_driver(DriverRegistry& r) {
-  r.add("mysql", [](const ConnectionConfig& cfg) { return std::make_unique<MyConnection>(cfg); });
-}
+std::unique_ptr<Connection> connect(const ConnectionConfig& cfg) { return std::make_unique<MyConnection>(cfg); }
 
 }  // namespace sluice::mysql

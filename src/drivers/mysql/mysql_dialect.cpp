@@ -6,7 +6,12 @@
 
 namespace sluice::mysql {
 
-const ident::NameRule& MysqlDialect::names() const { return ident::rule_for("mysql"); }
+const ident::NameRule& names() {
+  static const ident::NameRule rule{"MySQL", 64, false, true, false, 190};
+  return rule;
+}
+
+const ident::NameRule& MysqlDialect::names() const { return mysql::names(); }
 
 std::string MysqlDialect::type_sql(const TypeInfo& t) const { return mysql_type_sql(t, mariadb_); }
 

@@ -35,4 +35,8 @@ class MysqlDialect final : public sql::Dialect {
   bool mariadb_;
 };
 
+// 64 characters; names fold case (as on servers with lower_case_table_names), and a
+// sluice_state key is varchar(190): 190 utf8mb4 characters fit an index.
+const ident::NameRule& names();
+
 }  // namespace sluice::mysql

@@ -272,8 +272,6 @@ class PgConnection final : public sql::SqlConnection {
 
 }  // namespace
 
-void register_driver(DriverRegistry& r) {
-  r.add("postgres", [](const ConnectionConfig& cfg) { return std::make_unique<PgConnection>(cfg); });
-}
+std::unique_ptr<Connection> connect(const ConnectionConfig& cfg) { return std::make_unique<PgConnection>(cfg); }
 
 }  // namespace sluice::postgres

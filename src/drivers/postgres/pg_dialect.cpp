@@ -5,7 +5,12 @@
 
 namespace sluice::postgres {
 
-const ident::NameRule& PgDialect::names() const { return ident::rule_for("postgres"); }
+const ident::NameRule& names() {
+  static const ident::NameRule rule{"PostgreSQL", 63, true, false, false};
+  return rule;
+}
+
+const ident::NameRule& PgDialect::names() const { return postgres::names(); }
 
 const std::string& PgDialect::placeholder(std::size_t i) const {
   static const std::vector<std::string> marks = [] {

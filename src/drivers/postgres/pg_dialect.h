@@ -22,5 +22,7 @@ class PgDialect final : public sql::Dialect {
 };
 
 const PgDialect& dialect();
+// PostgreSQL truncates identifiers over 63 bytes (NAMEDATALEN - 1).
+const ident::NameRule& names();
 
 }  // namespace sluice::postgres

@@ -278,8 +278,6 @@ class SqliteConnection final : public sql::SqlConnection {
 
 }  // namespace
 
-void register_driver(DriverRegistry& r) {
-  r.add("sqlite", [](const ConnectionConfig& cfg) { return std::make_unique<SqliteConnection>(cfg); });
-}
+std::unique_ptr<Connection> connect(const ConnectionConfig& cfg) { return std::make_unique<SqliteConnection>(cfg); }
 
 }  // namespace sluice::sqlite

@@ -4,6 +4,13 @@
 
 namespace sluice::sqlite {
 
+const ident::NameRule& names() {
+  static const ident::NameRule rule{"SQLite", 0, true, true, false};
+  return rule;
+}
+
+const ident::NameRule& SqliteDialect::names() const { return sqlite::names(); }
+
 std::string SqliteDialect::type_sql(const TypeInfo& t) const { return declared_type(t); }
 TypeInfo SqliteDialect::created_type(const TypeInfo& t) const { return type_from_declared(declared_type(t)); }
 

@@ -9,7 +9,7 @@ namespace sluice::sqlite {
 
 class SqliteDialect final : public sql::Dialect {
  public:
-  const ident::NameRule& names() const override { return ident::rule_for("sqlite"); }
+  const ident::NameRule& names() const override;
   std::string type_sql(const TypeInfo& t) const override;
   TypeInfo created_type(const TypeInfo& t) const override;
   std::string create_schema_if_missing(const std::string&) const override { return {}; }
@@ -20,5 +20,7 @@ class SqliteDialect final : public sql::Dialect {
 };
 
 const SqliteDialect& dialect();
+// No length limit; SQLite compares names case-insensitively.
+const ident::NameRule& names();
 
 }  // namespace sluice::sqlite
