@@ -10,10 +10,12 @@
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
+#include "config/reader.h"
 #include "core/driver_spec.h"
 #include "core/redact.h"
 #include "core/targets.h"
 #include "sluice/transform.h"
+#include "transforms/transform_spec.h"
 #include "sluice/config.h"
 #include "sluice/value.h"
 
@@ -25,153 +27,6 @@ namespace {
 // Bounds that keep validation of a hostile file fast and small.
 constexpr int kMaxDepth = 100;
 constexpr std::size_t kMaxFileBytes = 4u << 20;
-
-class Reader {
- public:
-  Reader(std::string file, const Environment& env, std::string base_dir)
-      : file_(std::move(file)), env_(env), base_dir_(std::move(base_dir)) {}
-
-  std::vector<Diagnostic>& errors() { return *errors_; }
-  void share_errors(std::vector<Diagnostic>* e) { errors_ = e; }
-  const std::string& base_dir() const { return base_dir_; }
-
-  SourceLocation at(const YAML::Node& n) const {
-    auto m = n.Mark();
-    if (m.is_null()) return {file_, 0, 0};
-    return {file_, m.line + 1, m.column + 1};
-  }
-
-  void error(const YAML::Node& n, std::string msg) { errors_->push_back({at(n), std::move(msg)}); }
-  void error(const SourceLocation& l, std::string msg) { errors_->push_back({l, std::move(msg)}); }
-
-  bool is_map(const YAML::Node& n, const std::string& what) {
-    if (n.IsMap()) return true;
-    error(n, what + " must be a mapping (key: value), got " + kind(n));
-    return false;
-  }
-
-  // A scalar as written (before ${...} is filled in, so no variable's value), for a
-  // message: short, a URL's password masked, and cut where a broken file let a password
-  // line run into it.
-  static std::string quoted(const YAML::Node& n) {
-    std::string v = redact::url_userinfo(n.Scalar());
-    std::string lower = v;
-    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    std::size_t cut = std::min({lower.find("passw"), lower.find("pwd"), lower.find('\n'), std::size_t{60}});
-    return "'" + (cut < v.size() ? v.substr(0, cut) + "..." : v) + "'";
-  }
-
-  static std::string kind(const YAML::Node& n) {
-    switch (n.Type()) {
-      case YAML::NodeType::Null: return "nothing";
-      case YAML::NodeType::Scalar: return "a scalar " + quoted(n);
-      case YAML::NodeType::Sequence: return "a list";
-      case YAML::NodeType::Map: return "a mapping";
-      default: return "an undefined node";
-    }
-  }
-
-  // Reports keys of `n` not in `allowed`, with a suggestion; also duplicates.
-  void check_keys(const YAML::Node& n, const std::vector<std::string>& allowed, const std::string& where) {
-    std::set<std::string> seen;
-    for (const auto& kv : n) {
-      std::string key = kv.first.Scalar();
-      if (!seen.insert(key).second) {
-        error(kv.first, "duplicate key '" + key + "' in " + where);
-        continue;
-      }
-      if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
-      std::string msg = "unknown key '" + key + "' in " + where;
-      if (auto s = did_you_mean(key, allowed)) msg += "; did you mean '" + *s + "'?";
-      else msg += " (expected one of: " + join(allowed) + ")";
-      error(kv.first, msg);
-    }
-  }
-
-  static std::string join(const std::vector<std::string>& v) {
-    std::string s;
-    for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
-    return s;
-  }
-
-  std::optional<std::string> scalar(const YAML::Node& n, const std::string& what) {
-    if (!n.IsScalar()) {
-      error(n, what + " must be a single value, got " + kind(n));
-      return std::nullopt;
-    }
-    std::string err;
-    auto v = interpolate(n.Scalar(), env_, err);
-    if (!v) error(n, what + ": " + err);
-    return v;
-  }
-
-  std::optional<std::string> nonempty(const YAML::Node& n, const std::string& what) {
-    auto v = scalar(n, what);
-    if (v && v->empty()) { error(n, what + " must not be empty"); return std::nullopt; }
-    return v;
-  }
-
-  std::optional<long long> integer(const YAML::Node& n, const std::string& what, long long lo, long long hi) {
-    auto v = scalar(n, what);
-    if (!v) return std::nullopt;
-    auto i = convert::parse_int(*v);
-    if (!i) { error(n, what + " must be a whole number, got " + quoted(n)); return std::nullopt; }
-    if (*i < lo || *i > hi) {
-      error(n, what + " must be between " + std::to_string(lo) + " and " + std::to_string(hi) + ", got " + quoted(n));
-      return std::nullopt;
-    }
-    return *i;
-  }
-
-  std::optional<Millis> duration(const YAML::Node& n, const std::string& what) {
-    auto v = scalar(n, what);
-    if (!v) return std::nullopt;
-    auto d = parse_duration(*v);
-    if (!d) error(n, what + " must be a duration such as 500ms, 10s or 5m, got " + quoted(n));
-    return d;
-  }
-
-  std::optional<std::string> one_of(const YAML::Node& n, const std::string& what, const std::vector<std::string>& options) {
-    auto v = scalar(n, what);
-    if (!v) return std::nullopt;
-    if (std::find(options.begin(), options.end(), *v) != options.end()) return v;
-    std::string msg = what + " must be one of " + join(options) + ", got " + quoted(n);
-    if (auto s = did_you_mean(*v, options)) msg += "; did you mean '" + *s + "'?";
-    error(n, msg);
-    return std::nullopt;
-  }
-
-  // A list of names; a single scalar counts as a one-element list.
-  std::vector<std::string> names(const YAML::Node& n, const std::string& what) {
-    std::vector<std::string> out;
-    if (n.IsScalar()) {
-      if (auto v = nonempty(n, what)) out.push_back(*v);
-      return out;
-    }
-    if (!n.IsSequence()) {
-      error(n, what + " must be a list of names, got " + kind(n));
-      return out;
-    }
-    for (const auto& item : n)
-      if (auto v = nonempty(item, what + " entry")) out.push_back(*v);
-    return out;
-  }
-
-  std::string path(const std::string& p) const {
-    fs::path fp(p);
-    return (fp.is_absolute() ? fp : fs::path(base_dir_) / fp).lexically_normal().string();
-  }
-
-  const Environment& env() const { return env_; }
-  const std::string& file() const { return file_; }
-
- private:
-  std::string file_;
-  const Environment& env_;
-  std::string base_dir_;
-  std::vector<Diagnostic> own_errors_;
-  std::vector<Diagnostic>* errors_ = &own_errors_;
-};
 
 // Flow collections nested deeper than yaml-cpp parses end in DeepRecursion, whose own
 // message ("bad file") says neither what nor where: find the line where it happens.
@@ -498,106 +353,31 @@ void read_settings(Reader& r, const YAML::Node& n, LoadSettings& s, const std::s
 const std::vector<std::string> kSettingKeys = {"batch_size", "commit_every", "retry", "on_error",
                                                "max_rejects", "reject_file", "on_invalid_text"};
 
-// `null_value`: what a YAML null value stands for (none: an error).
-std::vector<std::pair<std::string, std::string>> read_pairs(Reader& r, const YAML::Node& n, const std::string& what,
-                                                            const char* null_value = nullptr) {
-  std::vector<std::pair<std::string, std::string>> out;
-  if (!r.is_map(n, what)) return out;
-  if (n.size() == 0) r.error(n, what + " is empty");
-  for (const auto& kv : n) {
-    if (null_value && kv.second.IsNull()) {
-      out.emplace_back(kv.first.Scalar(), null_value);
-      continue;
-    }
-    auto v = r.scalar(kv.second, what + " value of '" + kv.first.Scalar() + "'");
-    if (v) out.emplace_back(kv.first.Scalar(), *v);
-  }
-  return out;
-}
 
 TransformConfig read_transform(Reader& r, const YAML::Node& n) {
   TransformConfig t{};
   t.location = r.at(n);
-  static const std::vector<std::string> kinds = {"rename", "drop", "cast", "default", "filter", "derive", "mask", "lua"};
+  std::vector<std::string> kinds;
+  for (const auto& spec : transforms::transform_specs()) kinds.push_back(spec.kind);
   if (!n.IsMap() || n.size() != 1) {
     r.error(n, "a transform must be a mapping with exactly one of: " + Reader::join(kinds));
     return t;
   }
   auto kv = *n.begin();
-  std::string k = kv.first.Scalar();
-  const YAML::Node& body = kv.second;
-  if (k == "rename") {
-    t.kind = TransformConfig::Kind::rename;
-    t.pairs = read_pairs(r, body, "rename");
-    std::set<std::string> targets;
-    for (const auto& [from, to] : t.pairs) {
-      if (to.empty()) r.error(body, "rename of '" + from + "' gives an empty name");
-      if (!targets.insert(to).second) r.error(body, "rename gives two columns the name '" + to + "'");
-    }
-  } else if (k == "drop") {
-    t.kind = TransformConfig::Kind::drop;
-    t.columns = r.names(body, "drop");
-  } else if (k == "cast") {
-    t.kind = TransformConfig::Kind::cast;
-    t.pairs = read_pairs(r, body, "cast");
-    for (const auto& [col, type] : t.pairs)
-      if (!parse_type_name(type))
-        r.error(body[col], "cast of '" + col + "': unknown type '" + type +
-                               "' (expected e.g. bigint, int, smallint, decimal(14,2), double, boolean, "
-                               "text, varchar(20), date, time, timestamp, timestamptz, json, uuid, bytes)");
-  } else if (k == "default") {
-    t.kind = TransformConfig::Kind::default_;
-    t.pairs = read_pairs(r, body, "default");
-  } else if (k == "filter") {
-    t.kind = TransformConfig::Kind::filter;
-    if (auto v = r.nonempty(body, "filter expression")) t.expression = *v;
-  } else if (k == "derive") {
-    t.kind = TransformConfig::Kind::derive;
-    if (r.is_map(body, "derive")) {
-      for (const auto& d : body) {
-        std::string col = d.first.Scalar();
-        if (d.second.IsMap()) {
-          r.check_keys(d.second, {"expr", "type"}, "derive of '" + col + "'");
-          if (!d.second["expr"]) r.error(d.second, "derive of '" + col + "' needs expr:");
-          else if (auto e = r.nonempty(d.second["expr"], "derive expr")) t.pairs.emplace_back(col, *e);
-          if (d.second["type"]) {
-            if (auto ty = r.nonempty(d.second["type"], "derive type")) {
-              if (!parse_type_name(*ty)) r.error(d.second["type"], "derive of '" + col + "': unknown type '" + *ty + "'");
-              else t.derive_types[col] = *ty;
-            }
-          }
-        } else if (auto e = r.nonempty(d.second, "derive expression of '" + col + "'")) {
-          t.pairs.emplace_back(col, *e);
-        }
-      }
-    }
-  } else if (k == "mask") {
-    t.kind = TransformConfig::Kind::mask;
-    // `col: null` (YAML's null) selects the null method, as "null" does.
-    t.pairs = read_pairs(r, body, "mask", "null");
-    // "salt" is the one key that is not a column.
-    for (auto it = t.pairs.begin(); it != t.pairs.end(); ++it)
-      if (it->first == "salt") { t.salt = it->second; t.pairs.erase(it); break; }
-    static const std::vector<std::string> methods = {"sha256", "md5", "null", "redact", "fake_email", "fake_name"};
-    for (const auto& [col, m] : t.pairs)
-      if (std::find(methods.begin(), methods.end(), m) == methods.end()) {
-        std::string msg = "mask of '" + col + "': unknown method '" + m + "' (expected " + Reader::join(methods) + ")";
-        if (auto s = did_you_mean(m, methods)) msg += "; did you mean '" + *s + "'?";
-        r.error(body[col], msg);
-      }
-  } else if (k == "lua") {
-    t.kind = TransformConfig::Kind::lua;
-    if (auto v = r.nonempty(body, "lua file")) {
-      t.path = r.path(*v);
-      if (!fs::exists(t.path)) r.error(body, "lua file " + t.path + " does not exist");
-    }
-  } else {
-    if (!kv.first.IsScalar()) { r.error(kv.first, "a transform's kind must be a name"); return t; }
-    std::string msg = "unknown transform '" + k + "'";
-    if (auto s = did_you_mean(k, kinds)) msg += "; did you mean '" + *s + "'?";
-    else msg += " (expected one of: " + Reader::join(kinds) + ")";
-    r.error(kv.first, msg);
+  if (!kv.first.IsScalar()) {
+    r.error(kv.first, "a transform's kind must be a name");
+    return t;
   }
+  const std::string k = kv.first.Scalar();
+  if (const auto* spec = transforms::find_transform(k)) {
+    t.kind = spec->id;
+    spec->read(r, kv.second, t);
+    return t;
+  }
+  std::string msg = "unknown transform '" + k + "'";
+  if (auto s = did_you_mean(k, kinds)) msg += "; did you mean '" + *s + "'?";
+  else msg += " (expected one of: " + Reader::join(kinds) + ")";
+  r.error(kv.first, msg);
   return t;
 }
 

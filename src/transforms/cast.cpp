@@ -1,3 +1,6 @@
+#include <set>
+
+#include "transforms/transform_spec.h"
 #include "transforms/transforms.h"
 
 namespace sluice::transforms {
@@ -33,5 +36,22 @@ void Cast::apply(Batch& batch) {
     }
   }
 }
+
+namespace {
+
+void read_cast(config::Reader& r, const YAML::Node& body, TransformConfig& t) {
+  t.pairs = config::read_pairs(r, body, "cast");
+  for (const auto& [col, type] : t.pairs)
+    if (!parse_type_name(type))
+      r.error(body[col], "cast of '" + col + "': unknown type '" + type +
+                             "' (expected e.g. bigint, int, smallint, decimal(14,2), double, boolean, "
+                             "text, varchar(20), date, time, timestamp, timestamptz, json, uuid, bytes)");
+}
+
+std::unique_ptr<Transform> make_cast(const TransformConfig& t) { return std::make_unique<Cast>(t.pairs, t.location); }
+
+}  // namespace
+
+TransformSpec cast_spec() { return {"cast", TransformConfig::Kind::cast, read_cast, make_cast}; }
 
 }  // namespace sluice::transforms

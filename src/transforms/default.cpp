@@ -1,3 +1,4 @@
+#include "transforms/transform_spec.h"
 #include "transforms/transforms.h"
 
 namespace sluice::transforms {
@@ -26,5 +27,17 @@ void Default::apply(Batch& batch) {
     for (const auto& [idx, value] : fills_)
       if (batch[r][idx].is_null()) batch[r][idx] = value;
 }
+
+namespace {
+
+void read_default(config::Reader& r, const YAML::Node& body, TransformConfig& t) {
+  t.pairs = config::read_pairs(r, body, "default");
+}
+
+std::unique_ptr<Transform> make_default(const TransformConfig& t) { return std::make_unique<Default>(t.pairs, t.location); }
+
+}  // namespace
+
+TransformSpec default_spec() { return {"default", TransformConfig::Kind::default_, read_default, make_default}; }
 
 }  // namespace sluice::transforms

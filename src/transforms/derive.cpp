@@ -1,6 +1,8 @@
 #include <lua.hpp>
+#include <set>
 
 #include "transforms/lua_env.h"
+#include "transforms/transform_spec.h"
 #include "transforms/transforms.h"
 
 namespace sluice::transforms {
@@ -58,5 +60,34 @@ void Derive::apply(Batch& batch) {
     for (std::size_t i = 0; i < outputs_.size(); ++i) std::swap(row[outputs_[i].column], results_[i]);
   }
 }
+
+namespace {
+
+void read_derive(config::Reader& r, const YAML::Node& body, TransformConfig& t) {
+  if (r.is_map(body, "derive")) {
+    for (const auto& d : body) {
+      std::string col = d.first.Scalar();
+      if (d.second.IsMap()) {
+        r.check_keys(d.second, {"expr", "type"}, "derive of '" + col + "'");
+        if (!d.second["expr"]) r.error(d.second, "derive of '" + col + "' needs expr:");
+        else if (auto e = r.nonempty(d.second["expr"], "derive expr")) t.pairs.emplace_back(col, *e);
+        if (d.second["type"]) {
+          if (auto ty = r.nonempty(d.second["type"], "derive type")) {
+            if (!parse_type_name(*ty)) r.error(d.second["type"], "derive of '" + col + "': unknown type '" + *ty + "'");
+            else t.derive_types[col] = *ty;
+          }
+        }
+      } else if (auto e = r.nonempty(d.second, "derive expression of '" + col + "'")) {
+        t.pairs.emplace_back(col, *e);
+      }
+    }
+  }
+}
+
+std::unique_ptr<Transform> make_derive(const TransformConfig& t) { return std::make_unique<Derive>(t.pairs, t.derive_types, t.location); }
+
+}  // namespace
+
+TransformSpec derive_spec() { return {"derive", TransformConfig::Kind::derive, read_derive, make_derive}; }
 
 }  // namespace sluice::transforms

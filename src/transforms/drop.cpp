@@ -1,3 +1,4 @@
+#include "transforms/transform_spec.h"
 #include "transforms/transforms.h"
 
 namespace sluice::transforms {
@@ -27,5 +28,17 @@ void Drop::apply(Batch& batch) {
     row.resize(keep_.size());
   }
 }
+
+namespace {
+
+void read_drop(config::Reader& r, const YAML::Node& body, TransformConfig& t) {
+  t.columns = r.names(body, "drop");
+}
+
+std::unique_ptr<Transform> make_drop(const TransformConfig& t) { return std::make_unique<Drop>(t.columns, t.location); }
+
+}  // namespace
+
+TransformSpec drop_spec() { return {"drop", TransformConfig::Kind::drop, read_drop, make_drop}; }
 
 }  // namespace sluice::transforms

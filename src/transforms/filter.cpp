@@ -1,6 +1,7 @@
 #include <lua.hpp>
 
 #include "transforms/lua_env.h"
+#include "transforms/transform_spec.h"
 #include "transforms/transforms.h"
 
 namespace sluice::transforms {
@@ -31,5 +32,17 @@ void Filter::apply(Batch& batch) {
     return keep;
   });
 }
+
+namespace {
+
+void read_filter(config::Reader& r, const YAML::Node& body, TransformConfig& t) {
+  if (auto v = r.nonempty(body, "filter expression")) t.expression = *v;
+}
+
+std::unique_ptr<Transform> make_filter(const TransformConfig& t) { return std::make_unique<Filter>(t.expression, t.location); }
+
+}  // namespace
+
+TransformSpec filter_spec() { return {"filter", TransformConfig::Kind::filter, read_filter, make_filter}; }
 
 }  // namespace sluice::transforms

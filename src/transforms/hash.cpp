@@ -1,8 +1,8 @@
-#include "transforms/hash.h"
-
-#include <cstdint>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
+
+#include "transforms/hash.h"
 
 namespace sluice::transforms {
 namespace {

@@ -1,9 +1,7 @@
-#include "transforms/lua_env.h"
-
+#include <cmath>
 #include <lua.hpp>
 
-#include <cmath>
-
+#include "transforms/lua_env.h"
 #include "sluice/status.h"
 
 namespace sluice::transforms {

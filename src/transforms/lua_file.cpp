@@ -1,6 +1,8 @@
+#include <filesystem>
 #include <lua.hpp>
 
 #include "transforms/lua_env.h"
+#include "transforms/transform_spec.h"
 #include "transforms/transforms.h"
 
 namespace sluice::transforms {
@@ -63,5 +65,20 @@ void LuaFile::apply(Batch& batch) {
     return true;
   });
 }
+
+namespace {
+
+void read_lua(config::Reader& r, const YAML::Node& body, TransformConfig& t) {
+  if (auto v = r.nonempty(body, "lua file")) {
+    t.path = r.path(*v);
+    if (!std::filesystem::exists(t.path)) r.error(body, "lua file " + t.path + " does not exist");
+  }
+}
+
+std::unique_ptr<Transform> make_lua(const TransformConfig& t) { return std::make_unique<LuaFile>(t.path, t.location); }
+
+}  // namespace
+
+TransformSpec lua_spec() { return {"lua", TransformConfig::Kind::lua, read_lua, make_lua}; }
 
 }  // namespace sluice::transforms

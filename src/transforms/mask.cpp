@@ -1,4 +1,8 @@
+#include <algorithm>
+#include <set>
+
 #include "transforms/hash.h"
+#include "transforms/transform_spec.h"
 #include "transforms/transforms.h"
 
 namespace sluice::transforms {
@@ -46,5 +50,28 @@ void Mask::apply(Batch& batch) {
     }
   }
 }
+
+namespace {
+
+void read_mask(config::Reader& r, const YAML::Node& body, TransformConfig& t) {
+  // `col: null` (YAML's null) selects the null method, as "null" does.
+  t.pairs = config::read_pairs(r, body, "mask", "null");
+  // "salt" is the one key that is not a column.
+  for (auto it = t.pairs.begin(); it != t.pairs.end(); ++it)
+    if (it->first == "salt") { t.salt = it->second; t.pairs.erase(it); break; }
+  static const std::vector<std::string> methods = {"sha256", "md5", "null", "redact", "fake_email", "fake_name"};
+  for (const auto& [col, m] : t.pairs)
+    if (std::find(methods.begin(), methods.end(), m) == methods.end()) {
+      std::string msg = "mask of '" + col + "': unknown method '" + m + "' (expected " + config::Reader::join(methods) + ")";
+      if (auto s = config::did_you_mean(m, methods)) msg += "; did you mean '" + *s + "'?";
+      r.error(body[col], msg);
+    }
+}
+
+std::unique_ptr<Transform> make_mask(const TransformConfig& t) { return std::make_unique<Mask>(t.pairs, t.salt, t.location); }
+
+}  // namespace
+
+TransformSpec mask_spec() { return {"mask", TransformConfig::Kind::mask, read_mask, make_mask}; }
 
 }  // namespace sluice::transforms

@@ -1,3 +1,6 @@
+#include <set>
+
+#include "transforms/transform_spec.h"
 #include "transforms/transforms.h"
 
 namespace sluice::transforms {
@@ -25,5 +28,22 @@ std::string columns_hint(const Schema& s) {
   for (const auto& n : s.names()) h += (h.empty() ? "" : ", ") + n;
   return " (columns: " + h + ")";
 }
+
+namespace {
+
+void read_rename(config::Reader& r, const YAML::Node& body, TransformConfig& t) {
+  t.pairs = config::read_pairs(r, body, "rename");
+  std::set<std::string> targets;
+  for (const auto& [from, to] : t.pairs) {
+    if (to.empty()) r.error(body, "rename of '" + from + "' gives an empty name");
+    if (!targets.insert(to).second) r.error(body, "rename gives two columns the name '" + to + "'");
+  }
+}
+
+std::unique_ptr<Transform> make_rename(const TransformConfig& t) { return std::make_unique<Rename>(t.pairs, t.location); }
+
+}  // namespace
+
+TransformSpec rename_spec() { return {"rename", TransformConfig::Kind::rename, read_rename, make_rename}; }
 
 }  // namespace sluice::transforms
