@@ -31,6 +31,12 @@ struct Schema {
   std::optional<std::size_t> index_of(const std::string& name) const;
   std::size_t size() const { return columns.size(); }
   std::vector<std::string> names() const;
+  // The columns `picked` names, in that order (all when empty), with the same primary
+  // key. Throws a config error naming a column `table` lacks.
+  Schema project(const std::vector<std::string>& picked, const TableRef& table) const;
 };
+
+// Shell-style glob: * any run of characters, ? any one.
+bool glob_match(const std::string& pattern, const std::string& text);
 
 }  // namespace sluice

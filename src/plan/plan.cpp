@@ -7,7 +7,6 @@
 #include <set>
 
 #include "core/targets.h"
-#include "drivers/sql/sql_text.h"
 #include "sluice/status.h"
 #include "sluice/transform.h"
 
@@ -62,7 +61,7 @@ void plan_extract(const Pipeline& p, const StepConfig& step, Connection& source,
     if (!described)
       throw Error(ErrorClass::config, "step " + u.name + ": source table " + x.table.display() + " does not exist in " +
                                           p.connections.at(step.extract.from).display());
-    u.source_schema = sql::project(*described, x.columns, x.table);
+    u.source_schema = described->project(x.columns, x.table);
     if (x.order_by.empty()) x.order_by = described->primary_key;
   } else {
     u.source_schema = source.describe_query(x.query);
@@ -175,8 +174,8 @@ std::vector<TableRef> select_tables(const TablePatterns& patterns, Connection& s
   std::vector<TableRef> tables;
   for (const auto& t : source.list_tables(schema)) {
     bool in = false;
-    for (const auto& pat : patterns.include) in = in || sql::glob_match(pat, t.name);
-    for (const auto& pat : patterns.exclude) in = in && !sql::glob_match(pat, t.name);
+    for (const auto& pat : patterns.include) in = in || glob_match(pat, t.name);
+    for (const auto& pat : patterns.exclude) in = in && !glob_match(pat, t.name);
     if (in) tables.push_back(t);
   }
   // Parents before children, name order otherwise; tables in a reference cycle keep

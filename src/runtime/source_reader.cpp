@@ -3,7 +3,6 @@
 #include "runtime/progress.h"
 #include "runtime/signals.h"
 #include "sluice/status.h"
-#include "transforms/transforms.h"
 
 namespace sluice::runtime {
 
@@ -66,7 +65,7 @@ bool SourceReader::fill(Fill& f) {
   }
   try {
     for (auto& t : transforms_) t->apply(b);
-  } catch (const transforms::RowError& e) {
+  } catch (const RowError& e) {
     const std::size_t origin = b.origin(e.row());
     throw Error(ErrorClass::data, describe_row(key_names(), keyed() ? f.keys[origin] : std::vector<Value>{},
                                                before + static_cast<std::int64_t>(origin) + 1) + ": " + e.what());

@@ -16,16 +16,7 @@ namespace sluice::transforms {
 
 std::string columns_hint(const Schema& s);
 
-// A value a transform cannot convert, with the row's index in the batch so the runner
-// can name the row (its key or position in the source).
-class RowError : public Error {
- public:
-  RowError(std::size_t row, const std::string& message) : Error(ErrorClass::data, message), row_(row) {}
-  std::size_t row() const { return row_; }
-
- private:
-  std::size_t row_;
-};
+using sluice::RowError;
 
 class Rename final : public Transform {
  public:

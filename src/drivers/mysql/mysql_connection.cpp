@@ -285,7 +285,7 @@ class MyConnection final : public sql::SqlConnection {
     } else {
       auto full = describe(req.table);
       if (!full) throw Error(ErrorClass::config, "source table " + req.table.display() + " does not exist in " + config().display());
-      schema = sql::project(*full, req.columns, req.table);
+      schema = full->project(req.columns, req.table);
     }
     return std::make_unique<MySource>(std::make_unique<Conn>(config()), req, std::move(schema));
   }

@@ -250,7 +250,7 @@ class PgConnection final : public sql::SqlConnection {
     } else {
       auto full = describe(req.table);
       if (!full) throw Error(ErrorClass::config, "source table " + req.table.display() + " does not exist in " + config().display());
-      schema = sql::project(*full, req.columns, req.table);
+      schema = full->project(req.columns, req.table);
     }
     // The extract gets a connection of its own so introspection and state reads
     // stay usable while rows stream.

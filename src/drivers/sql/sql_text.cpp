@@ -66,33 +66,11 @@ Select keyed_select(const ExtractRequest& req, char q, const std::vector<std::st
   return s;
 }
 
-bool glob_match(const std::string& p, const std::string& t) {
-  std::size_t pi = 0, ti = 0, star = std::string::npos, mark = 0;
-  while (ti < t.size()) {
-    if (pi < p.size() && (p[pi] == '?' || p[pi] == t[ti])) { ++pi; ++ti; }
-    else if (pi < p.size() && p[pi] == '*') { star = pi++; mark = ti; }
-    else if (star != std::string::npos) { pi = star + 1; ti = ++mark; }
-    else return false;
-  }
-  while (pi < p.size() && p[pi] == '*') ++pi;
-  return pi == p.size();
-}
 
 }  // namespace sluice::sql
 
 namespace sluice::sql {
 
-Schema project(const Schema& full, const std::vector<std::string>& columns, const TableRef& table) {
-  if (columns.empty()) return full;
-  Schema out;
-  out.primary_key = full.primary_key;
-  for (const auto& n : columns) {
-    auto idx = full.index_of(n);
-    if (!idx) throw Error(ErrorClass::config, "column '" + n + "' does not exist in " + table.display());
-    out.columns.push_back(full.columns[*idx]);
-  }
-  return out;
-}
 
 std::vector<TypeInfo> target_types(const Schema& incoming, const Schema& target, const TableRef& table) {
   std::vector<TypeInfo> out;

@@ -28,7 +28,6 @@ std::string after_key_condition(const std::vector<std::string>& key, char q,
                                 const std::string& (*placeholder)(std::size_t), std::size_t& next_param,
                                 std::vector<std::size_t>& param_key_index);
 
-bool glob_match(const std::string& pattern, const std::string& text);
 
 }  // namespace sluice::sql
 
@@ -36,10 +35,6 @@ bool glob_match(const std::string& pattern, const std::string& text);
 #include "sluice/connection.h"
 
 namespace sluice::sql {
-
-// The extracted columns of `full`: all of them, or those `columns` names, in that order.
-// Throws a config error naming a column the table lacks.
-Schema project(const Schema& full, const std::vector<std::string>& columns, const TableRef& table);
 
 // Types of the target's columns for the incoming columns, in incoming order.
 std::vector<TypeInfo> target_types(const Schema& incoming, const Schema& target, const TableRef& table);

@@ -226,7 +226,7 @@ class SqliteConnection final : public sql::SqlConnection {
     } else {
       auto full = describe(req.table);
       if (!full) throw Error(ErrorClass::config, "source table " + req.table.display() + " does not exist in " + cfg_.display());
-      schema = sql::project(*full, req.columns, req.table);
+      schema = full->project(req.columns, req.table);
     }
     return std::make_unique<SqliteSource>(existing_reader(), req, std::move(schema), cfg_.encoding);
   }
