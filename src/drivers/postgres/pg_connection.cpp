@@ -243,15 +243,7 @@ class PgConnection final : public sql::SqlConnection {
     return schema;
   }
 
-  std::unique_ptr<Source> open_source(const ExtractRequest& req) override {
-    Schema schema;
-    if (!req.query.empty()) {
-      schema = describe_query(req.query);
-    } else {
-      auto full = describe(req.table);
-      if (!full) throw Error(ErrorClass::config, "source table " + req.table.display() + " does not exist in " + config().display());
-      schema = full->project(req.columns, req.table);
-    }
+  std::unique_ptr<Source> make_source(const ExtractRequest& req, Schema schema) override {
     // The extract gets a connection of its own so introspection and state reads
     // stay usable while rows stream.
     return std::make_unique<PgSource>(std::make_unique<Conn>(config()), req, std::move(schema));

@@ -7,6 +7,13 @@
 
 namespace sluice::sql {
 
+std::unique_ptr<Source> SqlConnection::open_source(const ExtractRequest& req) {
+  if (!req.query.empty()) return make_source(req, describe_query(req.query));
+  auto full = describe(req.table);
+  if (!full) throw Error(ErrorClass::config, "source table " + req.table.display() + " does not exist in " + cfg_.display());
+  return make_source(req, full->project(req.columns, req.table));
+}
+
 std::unique_ptr<Sink> SqlConnection::open_sink(const LoadRequest& req) {
   Session& s = session(true);
   if (!req.table.schema.empty() && req.create != CreateMode::never) {

@@ -17,6 +17,8 @@ class SqlConnection : public Connection {
  public:
   explicit SqlConnection(ConnectionConfig cfg) : cfg_(std::move(cfg)) {}
 
+  // The extracted columns (the table's, projected, or the query's), then make_source.
+  std::unique_ptr<Source> open_source(const ExtractRequest& req) final;
   std::unique_ptr<Sink> open_sink(const LoadRequest& req) final;
 
   std::string column_type_sql(const TypeInfo& t) override { return dialect().type_sql(t); }
@@ -39,6 +41,8 @@ class SqlConnection : public Connection {
   virtual Session& session(bool write) = 0;
   // A session of its own (a sink's, the run lock's).
   virtual std::unique_ptr<Session> open_session() = 0;
+  // The source that streams `req`'s rows, whose columns are `schema`.
+  virtual std::unique_ptr<Source> make_source(const ExtractRequest& req, Schema schema) = 0;
   // The sink that writes rows for `req` into the prepared target.
   virtual std::unique_ptr<Sink> make_target(const LoadRequest& req, const Schema& target, bool swapped) = 0;
   // Creates an empty `staging` with the definition of `live` when the dialect has no

@@ -219,15 +219,7 @@ class SqliteConnection final : public sql::SqlConnection {
     return schema;
   }
 
-  std::unique_ptr<Source> open_source(const ExtractRequest& req) override {
-    Schema schema;
-    if (!req.query.empty()) {
-      schema = describe_query(req.query);
-    } else {
-      auto full = describe(req.table);
-      if (!full) throw Error(ErrorClass::config, "source table " + req.table.display() + " does not exist in " + cfg_.display());
-      schema = full->project(req.columns, req.table);
-    }
+  std::unique_ptr<Source> make_source(const ExtractRequest& req, Schema schema) override {
     return std::make_unique<SqliteSource>(existing_reader(), req, std::move(schema), cfg_.encoding);
   }
 
