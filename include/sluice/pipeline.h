@@ -42,6 +42,8 @@ struct ConnectionConfig {
   std::string timezone;           // how naive values of this connection are meant
   char delimiter = ',';           // csv
   std::optional<std::string> null_marker;  // csv: default is PostgreSQL's (unquoted empty)
+  // Keys only one driver knows, as its spec's validate stored them (src/core/driver_spec.h).
+  std::map<std::string, std::string> options;
   SourceLocation location;
 
   // A URL-like description with the password replaced by ***.

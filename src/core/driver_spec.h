@@ -51,7 +51,7 @@ struct DriverSpec {
   // Connection keys besides those every connection has (url, driver, connect_timeout,
   // encoding, timezone). Shared ones (host, port, database, user, password,
   // password_file, path, tls) are read by the loader when listed here; others are the
-  // driver's own, read by `validate`.
+  // driver's own, read by `validate` (into ConnectionConfig::options).
   std::vector<std::string> keys;
   DriverCapabilities can;
   // Server drivers: the port when none is given, and where unqualified tables live:

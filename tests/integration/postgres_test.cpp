@@ -6,6 +6,7 @@
 #include "sluice/runner.h"
 #include "support/pg_client.h"
 #include "support/servers.h"
+#include "support/sqlite_client.h"
 #include "support/run_pipeline.h"
 #include "support/temp_dir.h"
 
@@ -151,3 +152,33 @@ TEST(Postgres, ReplaceKeepsTheTablesOwnIndexNamesAndStateDdlRunsOnce) {
 }
 
 }  // namespace
+
+// Issue 9, item 4: a whole-database copy copies a partitioned table once (the parent,
+// with the rows of every partition), and an inheritance parent with its children's rows.
+TEST(Postgres, PartitionedTablesAreCopiedOnceWithAllTheirRows) {
+  SLUICE_REQUIRE_SERVER(url, "SLUICE_TEST_PG_URL");
+  Pg pg(url);
+  pg.exec("DROP SCHEMA IF EXISTS parts CASCADE");
+  pg.exec("CREATE SCHEMA parts");
+  pg.exec("CREATE TABLE parts.events (id bigint NOT NULL, at date NOT NULL, what text, PRIMARY KEY (id, at)) PARTITION BY RANGE (at)");
+  pg.exec("CREATE TABLE parts.events_2023 PARTITION OF parts.events FOR VALUES FROM ('2023-01-01') TO ('2024-01-01')");
+  pg.exec("CREATE TABLE parts.events_2024 PARTITION OF parts.events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')");
+  pg.exec("INSERT INTO parts.events VALUES (1, '2023-05-01', 'a'), (2, '2024-02-01', 'b'), (3, '2024-03-01', 'c')");
+  pg.exec("CREATE TABLE parts.animals (id int PRIMARY KEY, name text)");
+  pg.exec("CREATE TABLE parts.cats (lives int) INHERITS (parts.animals)");
+  pg.exec("INSERT INTO parts.animals VALUES (1, 'generic')");
+  pg.exec("INSERT INTO parts.cats VALUES (2, 'tom', 9)");
+
+  test::TempDir dir;
+  test::write_file(dir.file("p.yaml"), "version: 1\nname: parts\nconnections:\n  pg: {url: \"" + url + "\"}\n  lite: {url: sqlite:out.db}\n"
+                                       "steps:\n  - {name: all, extract: {from: pg, schema: parts, tables: {include: [\"*\"]}}, load: {to: lite}}\n");
+  auto r = run_pipeline(dir.file("p.yaml"));
+  ASSERT_EQ(r.exit_code, 0) << (r.steps.empty() ? "" : r.steps.back().error);
+  std::vector<std::string> names;
+  for (const auto& s : r.steps) names.push_back(s.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"all/animals", "all/events"}));
+  const std::string lite = dir.file("out.db");
+  EXPECT_EQ(test::sqlite_scalar(lite, "SELECT count(*) FROM events"), "3");
+  EXPECT_EQ(test::sqlite_scalar(lite, "SELECT group_concat(id) FROM (SELECT id FROM animals ORDER BY id)"), "1,2");
+  EXPECT_EQ(test::sqlite_scalar(lite, "SELECT count(*) FROM sqlite_schema WHERE name LIKE 'events_%' OR name = 'cats'"), "0");
+}

@@ -168,10 +168,13 @@ class PgConnection final : public sql::SqlConnection {
   explicit PgConnection(const ConnectionConfig& cfg)
       : SqlConnection(cfg), own_(std::make_unique<Conn>(cfg)), conn_(&own_.conn()) {}
 
+  // Each logical table once: a partitioned (or inheritance) parent is read with the
+  // rows of all its partitions (children), which are never listed on their own.
   std::vector<TableRef> list_tables(const std::string& schema) override {
     std::string s = schema.empty() ? "public" : schema;
     auto r = conn_->exec("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                         "WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') "
+                         "WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND NOT c.relispartition "
+                         "AND NOT EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid) "
                          "ORDER BY 1", {s.c_str()});
     std::vector<TableRef> out;
     for (int i = 0; i < PQntuples(r.get()); ++i)
