@@ -293,3 +293,24 @@ TEST(MySql, PeakMemoryDoesNotGrowWithRowCount) {
   EXPECT_LT(rss[1], rss[0] * 3 / 2 + 8 * 1024) << "50k rows: " << rss[0] << " KiB, 200k rows: " << rss[1] << " KiB";
   std::printf("peak RSS: 50k rows %ld KiB, 200k rows %ld KiB\n", rss[0], rss[1]);
 }
+
+// Issue 9, item 5: RENAME TABLE would carry another table's foreign key along to the
+// retired table: such a replace is refused before anything is written, naming it.
+TEST(MySql, ReplaceOfAReferencedTableIsRefusedNamingTheForeignKey) {
+  SLUICE_REQUIRE_SERVER(my_url, "SLUICE_TEST_MYSQL_URL");
+  test::MyClient my(my_url);
+  my.exec("DROP TABLE IF EXISTS dep_child, dep_parent");
+  my.exec("CREATE TABLE dep_parent (id int PRIMARY KEY, v text) ENGINE=InnoDB");
+  my.exec("INSERT INTO dep_parent VALUES (1, 'old')");
+  my.exec("CREATE TABLE dep_child (id int PRIMARY KEY, parent_id int, CONSTRAINT dep_child_fk FOREIGN KEY (parent_id) REFERENCES dep_parent (id)) ENGINE=InnoDB");
+  test::TempDir dir;
+  test::write_file(dir.file("in/t.csv"), "id,v\n1,new\n");
+  test::write_file(dir.file("p.yaml"), "version: 1\nname: mydeps\nconnections:\n  in: {url: csv://./in}\n  my: {url: \"" + my_url + "\"}\n"
+                                       "steps:\n  - {name: p, extract: {from: in, table: t}, load: {to: my, table: dep_parent, mode: replace}}\n");
+  std::string out;
+  EXPECT_EQ(test::run_command(std::string(SLUICE_BINARY) + " run " + dir.file("p.yaml"), &out), 1) << out;
+  EXPECT_NE(out.find("foreign key dep_child_fk of sluice_test.dep_child"), std::string::npos) << out;
+  EXPECT_EQ(my.scalar("SELECT GROUP_CONCAT(v) FROM dep_parent"), "old");
+  EXPECT_EQ(my.scalar("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME LIKE 'dep\\_parent\\_\\_sluice%'"), "0");
+  my.exec("DROP TABLE dep_child, dep_parent");
+}

@@ -43,6 +43,17 @@ std::vector<std::string> MysqlDialect::swap_staging(const TableRef& live, const 
 
 std::vector<std::string> MysqlDialect::after_swap(const TableRef& live) const { return {drop_table_if_exists(derived_table(live, "old"))}; }
 
+// RENAME TABLE carries foreign keys that reference the live table along to the retired
+// one; views refer by name and follow the swap.
+std::optional<std::pair<std::string, std::vector<std::string>>> MysqlDialect::swap_dependents(const TableRef& live) const {
+  return std::make_pair(
+      std::string("SELECT CONCAT('foreign key ', CONSTRAINT_NAME, ' of ', CONSTRAINT_SCHEMA, '.', TABLE_NAME) "
+                  "FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE UNIQUE_CONSTRAINT_SCHEMA = COALESCE(NULLIF(?, ''), DATABASE()) "
+                  "AND REFERENCED_TABLE_NAME = ? AND NOT (CONSTRAINT_SCHEMA = UNIQUE_CONSTRAINT_SCHEMA AND TABLE_NAME = REFERENCED_TABLE_NAME) "
+                  "ORDER BY 1"),
+      std::vector<std::string>{live.schema, live.name});
+}
+
 std::string MysqlDialect::upsert_clause(const std::vector<std::string>& key, const std::vector<std::string>& columns) const {
   std::string sets;
   for (const auto& c : columns)

@@ -21,6 +21,7 @@ class MysqlDialect final : public sql::Dialect {
   std::optional<std::string> create_like(const TableRef& table, const TableRef& like) const override;
   std::vector<std::string> swap_staging(const TableRef& live, const TableRef& staging) const override;
   std::vector<std::string> after_swap(const TableRef& live) const override;
+  std::optional<std::pair<std::string, std::vector<std::string>>> swap_dependents(const TableRef& live) const override;
   bool ddl_commits() const override { return true; }
   std::string begin() const override { return "START TRANSACTION"; }
   std::string upsert_clause(const std::vector<std::string>& key, const std::vector<std::string>& columns) const override;

@@ -119,6 +119,31 @@ class PgSink final : public sql::SqlTarget {
     if (req.mode == LoadMode::upsert) merge();
   }
 
+  // A serial column's sequence belongs to the live table and would go with it (and the
+  // staging table's default uses it): it is handed to the staging table's column first.
+  void before_swap() override {
+    const std::string live = qt(request().table), staging = qt(write_table());
+    auto r = conn_->exec("SELECT d.objid::regclass::text, a.attname FROM pg_depend d JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S' "
+                         "JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid "
+                         "WHERE d.classid = 'pg_class'::regclass AND d.refobjid = to_regclass($1) AND d.deptype = 'a'", {live.c_str()});
+    for (int i = 0; i < PQntuples(r.get()); ++i)
+      conn_->exec("ALTER SEQUENCE " + std::string(PQgetvalue(r.get(), i, 0)) + " OWNED BY " + staging + "." + q(PQgetvalue(r.get(), i, 1)));
+  }
+
+  // Rows arrive with their keys, so serial and identity sequences did not move: each is
+  // set past the largest value loaded (never back), so that an insert without an id
+  // gets a fresh one.
+  void before_completion() override {
+    const std::string table = qt(request().table);
+    auto r = conn_->exec("SELECT a.attname, pg_get_serial_sequence($1, a.attname) FROM pg_attribute a WHERE a.attrelid = to_regclass($1) "
+                         "AND a.attnum > 0 AND NOT a.attisdropped AND pg_get_serial_sequence($1, a.attname) IS NOT NULL", {table.c_str()});
+    for (int i = 0; i < PQntuples(r.get()); ++i) {
+      const std::string column = q(PQgetvalue(r.get(), i, 0)), sequence = PQgetvalue(r.get(), i, 1);
+      conn_->exec("SELECT setval($1, m) FROM (SELECT max(" + column + ")::bigint AS m FROM " + table + ") x WHERE m IS NOT NULL AND m >= "
+                  "(SELECT last_value FROM " + sequence + ")", {sequence.c_str()});
+    }
+  }
+
   // The staging table's constraints and indexes were named after it
   // ("<table>__sluice_staging_pkey"): give them the table's own names, in the swap's
   // transaction, so that a replaced table looks like one created in place.
@@ -136,6 +161,17 @@ class PgSink final : public sql::SqlTarget {
         conn_->exec("ALTER TABLE " + table + " RENAME CONSTRAINT " + q(PQgetvalue(r.get(), row, 1)) + " TO " + q(renamed));
       else
         conn_->exec("ALTER INDEX " + qt({request().table.schema, index}) + " RENAME TO " + q(renamed));
+    }
+    // Identity sequences made for the staging table carry its name too.
+    auto seqs = conn_->exec("SELECT s.relname FROM pg_depend d JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S' "
+                            "WHERE d.classid = 'pg_class'::regclass AND d.refobjid = to_regclass($1) AND d.deptype IN ('a', 'i')",
+                            {table.c_str()});
+    for (int row = 0; row < PQntuples(seqs.get()); ++row) {
+      const std::string sequence = PQgetvalue(seqs.get(), row, 0);
+      if (sequence.compare(0, from.size(), from) != 0) continue;
+      const std::string renamed = to + sequence.substr(from.size());
+      if (!dialect().names().fits(renamed)) continue;
+      conn_->exec("ALTER SEQUENCE " + qt({request().table.schema, sequence}) + " RENAME TO " + q(renamed));
     }
   }
 

@@ -29,6 +29,16 @@ std::optional<std::string> PgDialect::create_like(const TableRef& table, const T
   return "CREATE TABLE " + quote_table(table) + " (LIKE " + quote_table(like) + " INCLUDING ALL)";
 }
 
+std::optional<std::pair<std::string, std::vector<std::string>>> PgDialect::swap_dependents(const TableRef& live) const {
+  return std::make_pair(
+      std::string("SELECT 'foreign key ' || quote_ident(con.conname) || ' of ' || con.conrelid::regclass::text FROM pg_constraint con "
+                  "WHERE con.contype = 'f' AND con.confrelid = to_regclass($1) AND con.conrelid <> con.confrelid "
+                  "UNION SELECT 'view ' || v.oid::regclass::text FROM pg_depend d JOIN pg_rewrite w ON w.oid = d.objid "
+                  "JOIN pg_class v ON v.oid = w.ev_class WHERE d.classid = 'pg_rewrite'::regclass AND d.refclassid = 'pg_class'::regclass "
+                  "AND d.refobjid = to_regclass($1) AND v.oid <> d.refobjid ORDER BY 1"),
+      std::vector<std::string>{quote_table(live)});
+}
+
 std::string PgDialect::state_table_ddl() const {
   return "CREATE TABLE IF NOT EXISTS sluice_state (pipeline text NOT NULL, step text NOT NULL, run_id text NOT NULL, "
          "last_key text NOT NULL, rows_committed bigint NOT NULL, completed boolean NOT NULL, "

@@ -12,6 +12,7 @@ class PgDialect final : public sql::Dialect {
   std::string type_sql(const TypeInfo& t) const override;
   TypeInfo created_type(const TypeInfo& t) const override;
   std::optional<std::string> create_like(const TableRef& table, const TableRef& like) const override;
+  std::optional<std::pair<std::string, std::vector<std::string>>> swap_dependents(const TableRef& live) const override;
   std::string empty_table(const TableRef& t) const override { return "TRUNCATE " + quote_table(t); }
   std::string now() const override { return "now()"; }
   std::string table_exists() const override { return "SELECT 1 WHERE to_regclass($1) IS NOT NULL"; }

@@ -49,6 +49,12 @@ class Dialect {
   virtual std::vector<std::string> swap_staging(const TableRef& live, const TableRef& staging) const;
   // Statements to run after a swap, also when a resumed run finds it already done.
   virtual std::vector<std::string> after_swap(const TableRef&) const { return {}; }
+  // A query (and its parameters) listing, one description per row, what outside `live`
+  // depends on it so that a swap would leave it on the old table (other tables' foreign
+  // keys, views). nullopt: the dialect keeps references by name (SQLite, MySQL views).
+  virtual std::optional<std::pair<std::string, std::vector<std::string>>> swap_dependents(const TableRef&) const {
+    return std::nullopt;
+  }
   // Whether DDL commits the open transaction (MySQL): the swap then happens between the
   // last data commit and the completion mark, not inside one transaction.
   virtual bool ddl_commits() const { return false; }

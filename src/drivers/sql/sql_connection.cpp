@@ -15,6 +15,7 @@ std::unique_ptr<Source> SqlConnection::open_source(const ExtractRequest& req) {
 }
 
 std::unique_ptr<Sink> SqlConnection::open_sink(const LoadRequest& req) {
+  check_swappable(req);
   Session& s = session(true);
   if (!req.table.schema.empty() && req.create != CreateMode::never) {
     const std::string ddl = dialect().create_schema_if_missing(req.table.schema);
@@ -25,6 +26,20 @@ std::unique_ptr<Sink> SqlConnection::open_sink(const LoadRequest& req) {
   // Once per step, not per commit: every transaction's checkpoint goes here.
   StateTable(s, dialect()).ensure();
   return make_target(req, target, swapped);
+}
+
+void SqlConnection::check_swappable(const LoadRequest& req) {
+  if (req.mode != LoadMode::replace && req.create != CreateMode::always) return;
+  const auto query = dialect().swap_dependents(req.table);
+  if (!query) return;
+  std::string found;
+  for (const auto& row : session(false).query(query->first, query->second)) found += (found.empty() ? "" : ", ") + row[0];
+  if (found.empty()) return;
+  throw Error(ErrorClass::config, "target " + req.table.display() + " in " + cfg_.display() + ": " +
+                                      (req.mode == LoadMode::replace ? "replace swaps in a new table" : "create: always drops and recreates it") +
+                                      ", which would leave " + found +
+                                      " on the old table; nothing was written (load with mode truncate or upsert and create: if_missing, "
+                                      "which keep the table, or drop those objects first)");
 }
 
 Schema SqlConnection::prepare_table(const LoadRequest& req) {

@@ -50,6 +50,8 @@ class SqlConnection : public Connection {
   virtual void copy_definition(const TableRef& staging, const TableRef& live);
 
  private:
+  // Refuses a replace (or create: always) of a table that other objects depend on.
+  void check_swappable(const LoadRequest& req);
   // Creates, recreates or checks the target table as req.create says; its columns.
   Schema prepare_table(const LoadRequest& req);
   // The staging table of a replace; true when a resumed replace was already swapped in.

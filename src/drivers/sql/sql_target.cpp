@@ -42,11 +42,13 @@ void SqlTarget::rollback() noexcept {
 void SqlTarget::finish(const Checkpoint& cp) {
   if (!in_tx_) begin();
   if (req_.mode != LoadMode::replace) {
+    before_completion();
     commit(cp);
     return;
   }
   if (!dialect_.ddl_commits()) {
     swap();
+    before_completion();
     commit(cp);
     return;
   }
@@ -58,11 +60,13 @@ void SqlTarget::finish(const Checkpoint& cp) {
   commit(pending);
   swap();
   begin();
+  before_completion();
   commit(cp);
 }
 
 void SqlTarget::swap() {
   if (!swapped_) {
+    before_swap();
     for (const auto& statement : dialect_.swap_staging(req_.table, write_table_)) session_->exec(statement);
     after_swap();
   }

@@ -38,8 +38,12 @@ class SqlTarget : public Sink {
   virtual void write_rows(const Batch& batch) = 0;
   // After BEGIN: per-transaction setup (PostgreSQL's upsert temp table).
   virtual void after_begin() {}
-  // In the swap's transaction, right after the swap statements.
+  // In the swap's transaction, right before and after the swap statements.
+  virtual void before_swap() {}
   virtual void after_swap() {}
+  // In the transaction that marks the step completed, after the last rows (and the
+  // swap, where it is transactional): PostgreSQL sets its sequences past the keys loaded.
+  virtual void before_completion() {}
 
   Session& session() { return *session_; }
   const Dialect& dialect() const { return dialect_; }
