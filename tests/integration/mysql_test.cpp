@@ -9,6 +9,7 @@
 #include "support/pg_client.h"
 #include "support/process.h"
 #include "support/servers.h"
+#include "support/sqlite_client.h"
 #include "support/run_pipeline.h"
 #include "support/temp_dir.h"
 
@@ -313,4 +314,28 @@ TEST(MySql, ReplaceOfAReferencedTableIsRefusedNamingTheForeignKey) {
   EXPECT_EQ(my.scalar("SELECT GROUP_CONCAT(v) FROM dep_parent"), "old");
   EXPECT_EQ(my.scalar("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME LIKE 'dep\\_parent\\_\\_sluice%'"), "0");
   my.exec("DROP TABLE dep_child, dep_parent");
+}
+
+// Issue 9, item 3: spatial columns are read as WKT text, never as MySQL's internal
+// SRID + WKB bytes (which used to abort a whole-database copy), and plan flags them.
+TEST(MySql, SpatialColumnsTravelAsWktText) {
+  SLUICE_REQUIRE_SERVER(my_url, "SLUICE_TEST_MYSQL_URL");
+  test::MyClient my(my_url);
+  my.exec("DROP DATABASE IF EXISTS geo");
+  my.exec("CREATE DATABASE geo");
+  my.exec("CREATE TABLE geo.places (id int PRIMARY KEY, at point, area geometry, name text)");
+  my.exec("INSERT INTO geo.places VALUES (1, ST_GeomFromText('POINT(1 2)'), ST_GeomFromText('POLYGON((0 0,1 0,1 1,0 0))', 4326), 'a'), "
+          "(2, NULL, NULL, 'b')");
+  test::TempDir dir;
+  test::write_file(dir.file("p.yaml"), "version: 1\nname: geo\nconnections:\n  my: {url: \"" + my_url + "\"}\n  lite: {url: sqlite:g.db}\n"
+                                       "steps:\n  - {name: all, extract: {from: my, schema: geo, tables: {include: [\"*\"]}}, load: {to: lite}}\n");
+  std::string out;
+  ASSERT_EQ(test::run_command(std::string(SLUICE_BINARY) + " plan " + dir.file("p.yaml"), &out), 0) << out;
+  EXPECT_NE(out.find("at: point -> TEXT   [LOSSY: spatial value as text"), std::string::npos) << out;
+  ASSERT_EQ(test::run_command(std::string(SLUICE_BINARY) + " run " + dir.file("p.yaml"), &out), 0) << out;
+  const std::string lite = dir.file("g.db");
+  EXPECT_EQ(test::sqlite_scalar(lite, "SELECT at FROM places WHERE id = 1"), "POINT(1 2)");
+  EXPECT_EQ(test::sqlite_scalar(lite, "SELECT area FROM places WHERE id = 1"), "POLYGON((0 0,1 0,1 1,0 0))");
+  EXPECT_EQ(test::sqlite_scalar(lite, "SELECT at IS NULL FROM places WHERE id = 2"), "1");
+  my.exec("DROP DATABASE geo");
 }

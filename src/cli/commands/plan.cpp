@@ -9,8 +9,19 @@
 namespace sluice::cli {
 namespace {
 
+// Spatial and geometric columns (MySQL's, PostgreSQL's built-in ones) travel as their
+// text form: WKT for MySQL (without the SRID), PostgreSQL's own for point, box, ...
+bool geometric(const std::string& native) {
+  std::string t = native.substr(0, native.find_first_of(" ("));
+  for (const char* k : {"geometry", "point", "linestring", "polygon", "multipoint", "multilinestring", "multipolygon",
+                        "geometrycollection", "geomcollection", "line", "lseg", "box", "path", "circle"})
+    if (t == k) return true;
+  return false;
+}
+
 // Why a column's mapping could change a value, or empty when it cannot.
 std::string lossy(const TypeInfo& from, const TypeInfo& to) {
+  if (from.id == TypeId::text && geometric(from.native) && !geometric(to.native)) return "spatial value as text (WKT, SRID not kept)";
   auto rank = [](TypeId t) {
     switch (t) {
       case TypeId::int8: return 1;

@@ -60,7 +60,13 @@ class MySource final : public Source {
     try {
       conn_->exec("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
       conn_->exec("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
-      auto sel = sql::keyed_select(req, '`', schema_.names(), &variable);
+      auto sel = sql::keyed_select(req, '`', schema_.names(), &variable, [this](const std::string& column) {
+        // Spatial values are stored as SRID + WKB internally: read as WKT text instead.
+        auto i = schema_.index_of(column);
+        if (!i || !is_spatial(schema_.columns[*i].type.native)) return std::string();
+        const std::string q = sql::quote(column, '`');
+        return "ST_AsText(" + q + ") AS " + q;
+      });
       // The resume key travels as bound parameters into session variables: a
       // streaming (forward-only) result needs a plain statement, which takes none.
       for (std::size_t i = 0; i < sel.params.size(); ++i) {

@@ -1,5 +1,6 @@
 #include "drivers/mysql/mysql_types.h"
 
+#include <cctype>
 #include <cstdlib>
 
 #include "drivers/sql/sql_text.h"
@@ -64,6 +65,16 @@ TypeInfo type_from_mysql(const std::string& dt, const std::string& ct, bool json
   // "unsigned" only widens integers; on decimals and floats it just forbids negatives.
   if (t.id != TypeId::int8 && t.id != TypeId::int16 && t.id != TypeId::int32 && t.id != TypeId::int64) t.is_unsigned = false;
   return t;
+}
+
+bool is_spatial(const std::string& column_type) {
+  static const char* kinds[] = {"geometry", "point", "linestring", "polygon", "multipoint", "multilinestring",
+                                "multipolygon", "geometrycollection", "geomcollection"};
+  std::string t = column_type.substr(0, column_type.find_first_of(" ("));
+  for (auto& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const char* k : kinds)
+    if (t == k) return true;
+  return false;
 }
 
 std::string mysql_type_sql(const TypeInfo& t, bool mariadb) {

@@ -12,6 +12,8 @@ namespace sluice::mysql {
 // when MariaDB's JSON alias (longtext + json_valid check) is detected.
 TypeInfo type_from_mysql(const std::string& data_type, const std::string& column_type, bool json_check);
 std::string mysql_type_sql(const TypeInfo& t, bool mariadb);
+// geometry, point, polygon, ...: read as their WKT text (the SRID is not kept).
+bool is_spatial(const std::string& column_type);
 
 // Parses text-protocol output. Returns false for MySQL zero dates ('0000-00-00...'),
 // which the caller turns into NULL and counts.

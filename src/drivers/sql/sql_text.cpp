@@ -37,11 +37,15 @@ std::string after_key_condition(const std::vector<std::string>& key, char q,
 }
 
 Select keyed_select(const ExtractRequest& req, char q, const std::vector<std::string>& all_columns,
-                    const std::string& (*placeholder)(std::size_t)) {
+                    const std::string& (*placeholder)(std::size_t),
+                    const std::function<std::string(const std::string&)>& column_expression) {
   Select s;
   const auto& cols = req.columns.empty() ? all_columns : req.columns;
   std::string list;
-  for (const auto& c : cols) list += (list.empty() ? "" : ", ") + quote(c, q);
+  for (const auto& c : cols) {
+    std::string expr = column_expression ? column_expression(c) : std::string();
+    list += (list.empty() ? "" : ", ") + (expr.empty() ? quote(c, q) : expr);
+  }
   std::string from = req.query.empty() ? quote_table(req.table, q) : "(" + req.query + ") AS sluice_q";
   s.sql = "SELECT " + list + " FROM " + from;
   std::vector<std::string> conds;

@@ -1,6 +1,7 @@
 #pragma once
 // SQL text shared by the SQL drivers: identifier quoting and the key-ordered SELECT
 // that lets a resumed extract continue strictly after its checkpoint.
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -20,8 +21,11 @@ struct Select {
   std::string sql;
   std::vector<const Value*> params;
 };
+// `column_expression`, when given, turns a column name into what is selected for it
+// (e.g. ST_AsText(`g`) AS `g`); empty result: the column itself.
 Select keyed_select(const ExtractRequest& req, char q, const std::vector<std::string>& all_columns,
-                    const std::string& (*placeholder)(std::size_t));
+                    const std::string& (*placeholder)(std::size_t),
+                    const std::function<std::string(const std::string&)>& column_expression = {});
 
 // (a > ?) OR (a = ? AND b > ?) ...: portable and index-friendly on every dialect.
 std::string after_key_condition(const std::vector<std::string>& key, char q,
