@@ -339,3 +339,25 @@ TEST(MySql, SpatialColumnsTravelAsWktText) {
   EXPECT_EQ(test::sqlite_scalar(lite, "SELECT at IS NULL FROM places WHERE id = 2"), "1");
   my.exec("DROP DATABASE geo");
 }
+
+// Issue 9, item 3: a FLOAT column is read as the exact single-precision value it holds,
+// not the 6-digit text MariaDB prints for it.
+TEST(MySql, FloatColumnsAreReadExactly) {
+  SLUICE_REQUIRE_SERVER(my_url, "SLUICE_TEST_MYSQL_URL");
+  test::MyClient my(my_url);
+  my.exec("DROP TABLE IF EXISTS exact_floats");
+  my.exec("CREATE TABLE exact_floats (id int PRIMARY KEY, f float)");
+  my.exec("INSERT INTO exact_floats VALUES (1, 1/3), (2, 16777217), (3, -0.1), (4, NULL)");
+  test::TempDir dir;
+  test::write_file(dir.file("p.yaml"), "version: 1\nname: floats\nconnections:\n  my: {url: \"" + my_url + "\"}\n  lite: {url: sqlite:f.db}\n"
+                                       "steps:\n  - {name: f, extract: {from: my, table: exact_floats}, load: {to: lite, table: f}}\n");
+  auto r = run_pipeline(dir.file("p.yaml"), [] { RunOptions o; o.fresh = true; return o; }());
+  ASSERT_EQ(r.exit_code, 0) << (r.steps.empty() ? "" : r.steps[0].error);
+  const std::string lite = dir.file("f.db");
+  // The doubles nearest the single-precision values (1/3 and -0.1 as floats).
+  EXPECT_EQ(test::sqlite_scalar(lite, "SELECT f = 0.3333333432674408 FROM f WHERE id = 1"), "1");
+  EXPECT_EQ(test::sqlite_scalar(lite, "SELECT f = 16777216.0 FROM f WHERE id = 2"), "1");
+  EXPECT_EQ(test::sqlite_scalar(lite, "SELECT f = -0.10000000149011612 FROM f WHERE id = 3"), "1");
+  EXPECT_EQ(test::sqlite_scalar(lite, "SELECT f IS NULL FROM f WHERE id = 4"), "1");
+  my.exec("DROP TABLE exact_floats");
+}

@@ -61,11 +61,15 @@ class MySource final : public Source {
       conn_->exec("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
       conn_->exec("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
       auto sel = sql::keyed_select(req, '`', schema_.names(), &variable, [this](const std::string& column) {
-        // Spatial values are stored as SRID + WKB internally: read as WKT text instead.
         auto i = schema_.index_of(column);
-        if (!i || !is_spatial(schema_.columns[*i].type.native)) return std::string();
+        if (!i) return std::string();
         const std::string q = sql::quote(column, '`');
-        return "ST_AsText(" + q + ") AS " + q;
+        // Spatial values are stored as SRID + WKB internally: read as WKT text instead.
+        if (is_spatial(schema_.columns[*i].type.native)) return "ST_AsText(" + q + ") AS " + q;
+        // The text protocol prints a FLOAT with 6 digits (0.333333 for 0.3333333432674408):
+        // widened to DOUBLE it prints the exact value it holds.
+        if (schema_.columns[*i].type.id == TypeId::float32) return "CAST(" + q + " AS DOUBLE) AS " + q;
+        return std::string();
       });
       // The resume key travels as bound parameters into session variables: a
       // streaming (forward-only) result needs a plain statement, which takes none.
