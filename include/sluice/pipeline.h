@@ -114,6 +114,9 @@ struct LoadConfig {
   LoadMode mode = LoadMode::append;
   std::vector<std::string> key;  // upsert key; default: source primary key
   CreateMode create = CreateMode::if_missing;
+  // identifiers: lower — the target's table, schema and column names folded to ASCII
+  // lower case (PostgreSQL then needs no quotes for names that came mixed-case).
+  bool lower_identifiers = false;
   LoadSettings settings;
   SourceLocation location;
 };

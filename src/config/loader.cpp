@@ -390,10 +390,12 @@ StepConfig read_step(Reader& r, const YAML::Node& n, const Pipeline& p, std::siz
   if (!n["name"]) r.error(n, where + " needs a name");
   else if (auto v = r.nonempty(n["name"], where + " name")) {
     s.name = *v;
-    where = "step '" + s.name + "'";
+    // Messages name a step as written: a name filled from ${VAR} shows the reference,
+    // not the variable's value.
+    where = "step " + Reader::quoted(n["name"]);
     // '/' and '@' separate a step from its tables and shards in checkpoint keys.
     if (s.name.find_first_of("/@") != std::string::npos)
-      r.error(n["name"], "step name '" + s.name + "' may not hold '/' or '@' (they separate tables and shards in checkpoints)");
+      r.error(n["name"], "step name " + Reader::quoted(n["name"]) + " may not hold '/' or '@' (they separate tables and shards in checkpoints)");
   }
   s.load.settings = p.defaults;
 
@@ -464,7 +466,7 @@ StepConfig read_step(Reader& r, const YAML::Node& n, const Pipeline& p, std::siz
   } else if (const YAML::Node l = n["load"]; r.is_map(l, where + " load")) {
     auto& ld = s.load;
     ld.location = r.at(l);
-    std::vector<std::string> keys = {"to", "table", "schema", "mode", "key", "create"};
+    std::vector<std::string> keys = {"to", "table", "schema", "mode", "key", "create", "identifiers"};
     keys.insert(keys.end(), kSettingKeys.begin(), kSettingKeys.end());
     r.check_keys(l, keys, where + " load");
     if (!l["to"]) r.error(l, where + " load needs to: (a connection name)");
@@ -479,6 +481,8 @@ StepConfig read_step(Reader& r, const YAML::Node& n, const Pipeline& p, std::siz
     if (l["create"])
       if (auto v = r.one_of(l["create"], "load create", {"if_missing", "never", "always"}))
         ld.create = *v == "if_missing" ? CreateMode::if_missing : *v == "never" ? CreateMode::never : CreateMode::always;
+    if (l["identifiers"])
+      if (auto v = r.one_of(l["identifiers"], "load identifiers", {"keep", "lower"})) ld.lower_identifiers = *v == "lower";
     read_settings(r, l, ld.settings, where + " load");
     if (!ld.to.empty() && !p.connections.count(ld.to)) {
       std::vector<std::string> names;
@@ -574,7 +578,7 @@ Pipeline load_pipeline_file(const std::string& path, const Environment& env) {
     if (p.name.size() > 128) r.error(doc["name"], "name is " + std::to_string(p.name.size()) + " characters; at most 128");
     for (char c : p.name)
       if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') {
-        r.error(doc["name"], "name '" + p.name + "' may hold only letters, digits, '-', '_' and '.'");
+        r.error(doc["name"], "name " + Reader::quoted(doc["name"]) + " may hold only letters, digits, '-', '_' and '.'");
         break;
       }
   }
@@ -615,7 +619,7 @@ Pipeline load_pipeline_file(const std::string& path, const Environment& env) {
     for (const auto& sn : doc["steps"]) {
       StepConfig s = read_step(r, sn, p, i++);
       if (!s.name.empty() && !names.insert(s.name).second)
-        r.error(sn["name"], "step name '" + s.name + "' is used twice");
+        r.error(sn["name"], "step name " + Reader::quoted(sn["name"]) + " is used twice");
       p.steps.push_back(std::move(s));
     }
   }

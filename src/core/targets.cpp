@@ -51,10 +51,12 @@ std::string where(const ConnectionConfig& c, const TableRef& t) { return t.displ
 
 }  // namespace
 
+std::string target_name(const LoadConfig& load, const std::string& name) { return load.lower_identifiers ? lower(name) : name; }
+
 TableRef single_target(const StepConfig& step) {
   TableRef t = TableRef::parse(step.load.table.empty() ? step.extract.table : step.load.table);
   if (t.schema.empty()) t.schema = step.load.schema;
-  return t;
+  return {target_name(step.load, t.schema), target_name(step.load, t.name)};
 }
 
 TableRef single_source(const StepConfig& step) {

@@ -15,6 +15,8 @@ namespace sluice::targets {
 // The table a single-table step loads: load.table (default: the extract's table), in
 // load.schema when that is given and the table is not qualified.
 TableRef single_target(const StepConfig& step);
+// The name a step's target gets for `name` (identifiers: lower folds it).
+std::string target_name(const LoadConfig& load, const std::string& name);
 // The table a single-table step reads: extract.table, in extract.schema when given.
 TableRef single_source(const StepConfig& step);
 

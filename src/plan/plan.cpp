@@ -22,7 +22,7 @@ std::vector<Table> step_tables(const StepConfig& step, Connection& source) {
   if (!step.extract.tables) return {{targets::single_source(step), targets::single_target(step), step.name}};
   std::vector<Table> out;
   for (const auto& t : select_tables(*step.extract.tables, source, step.extract.schema))
-    out.push_back({t, {step.load.schema, t.name}, step.name + "/" + t.name});
+    out.push_back({t, {targets::target_name(step.load, step.load.schema), targets::target_name(step.load, t.name)}, step.name + "/" + t.name});
   if (out.empty()) spdlog::warn("step {}: no table of the source matches the include/exclude patterns", step.name);
   return out;
 }
@@ -102,15 +102,31 @@ void plan_shard(const StepConfig& step, const Options& o, UnitPlan& u) {
   }
 }
 
+// identifiers: lower: the columns the target gets, folded; two that fold to one name
+// are refused (the target would refuse the second, or merge them).
+void fold_names(const StepConfig& step, const std::string& unit, Schema& schema) {
+  std::map<std::string, std::string> seen;
+  for (auto& c : schema.columns) {
+    const std::string folded = targets::target_name(step.load, c.name);
+    if (auto [it, fresh] = seen.emplace(folded, c.name); !fresh)
+      throw Error(ErrorClass::config, "step " + unit + ": columns '" + it->second + "' and '" + c.name + "' both become '" + folded +
+                                          "' with identifiers: lower");
+    c.name = folded;
+  }
+  for (auto& k : schema.primary_key) k = targets::target_name(step.load, k);
+}
+
 // What is written: the columns after the transforms, into which table, how.
 void plan_load(const Pipeline& p, const StepConfig& step, const Options& o, UnitPlan& u) {
   Schema schema = u.source_schema;
   for (const auto& tc : step.transforms) schema = make_transform(tc)->bind(schema);
+  if (step.load.lower_identifiers) fold_names(step, u.name, schema);
   LoadRequest& l = u.load;
   l.table = u.target_table;
   l.mode = step.load.mode;
   l.create = step.load.create;
   l.key = step.load.key.empty() ? schema.primary_key : step.load.key;
+  for (auto& k : l.key) k = targets::target_name(step.load, k);
   if (l.mode == LoadMode::upsert && l.key.empty())
     throw Error(ErrorClass::config, "step " + u.name + ": upsert needs key: (the source has no primary key)");
   l.schema = std::move(schema);

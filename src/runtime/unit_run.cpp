@@ -78,7 +78,12 @@ void UnitRun::attempt(std::int64_t isolate_until, std::int64_t rejected_before, 
   }
 
   LoadRequest load = unit_.load;
+  // The columns as read now, under the names the plan gave them in the target.
   load.schema = reader->schema();
+  if (load.schema.size() == unit_.load.schema.size()) {
+    for (std::size_t i = 0; i < load.schema.size(); ++i) load.schema.columns[i].name = unit_.load.schema.columns[i].name;
+    load.schema.primary_key = unit_.load.schema.primary_key;
+  }
   load.resuming = resuming;
   auto sink = target_conn->open_sink(load);
   const Checkpoint start = resuming ? *cp : Checkpoint{};

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "core/targets.h"
 #include "plan/plan.h"
 #include "sluice/runner.h"
 #include "sluice/status.h"
@@ -238,13 +239,15 @@ bool verify_unit(const Pipeline& p, const DriverRegistry& drivers, const plan::U
   }
   ExtractRequest treq;
   treq.table = unit.target_table;
-  treq.columns = s_schema.names();
-  if (!positional) treq.order_by = key;
+  // The target's names for the same columns (identifiers: lower folds them).
+  for (const auto& c : s_schema.columns) treq.columns.push_back(targets::target_name(step.load, c.name));
+  if (!positional)
+    for (const auto& k : key) treq.order_by.push_back(targets::target_name(step.load, k));
   Cursor target(std::move(dst_conn), treq, {});
   Sides sides{source, target, {}, {}, positional ? std::vector<std::string>{"row"} : key, positional};
   for (const auto& k : key) {
     auto si = s_schema.index_of(k);
-    auto ti = target.schema().index_of(k);
+    auto ti = target.schema().index_of(targets::target_name(step.load, k));
     if (!positional && (!si || !ti)) throw Error(ErrorClass::config, "step " + unit.name + ": key column '" + k + "' is not on both sides");
     if (si) sides.source_key.push_back(*si);
     if (ti) sides.target_key.push_back(*ti);

@@ -60,3 +60,34 @@ TEST(LocalPlan, AnOrderByColumnThatIsNotExtractedIsAUsageError) {
 }
 
 }  // namespace
+
+namespace {
+
+// Issue 9, item 8: identifiers: lower folds the target's table and column names (and
+// the key), so mixed-case source names need no quoting in the target; verify follows.
+TEST(LocalPlan, IdentifiersLowerFoldsTargetNames) {
+  test::TempDir dir;
+  test::sqlite_exec(dir.file("src.db"), "CREATE TABLE \"MixedCase\" (\"CustomerID\" INTEGER PRIMARY KEY, \"FullName\" TEXT)");
+  test::sqlite_exec(dir.file("src.db"), "INSERT INTO \"MixedCase\" VALUES (1, 'Ann'), (2, 'Bo')");
+  test::write_file(dir.file("p.yaml"),
+                   "version: 1\nname: fold\nconnections:\n  src: {url: sqlite:src.db}\n  dst: {url: sqlite:dst.db}\n"
+                   "steps:\n  - {name: all, extract: {from: src, tables: {include: [\"*\"]}}, load: {to: dst, identifiers: lower, mode: upsert}}\n");
+  std::string out;
+  ASSERT_EQ(test::run_command(sluice_cmd("run " + dir.file("p.yaml")), &out), 0) << out;
+  EXPECT_EQ(test::sqlite_scalar(dir.file("dst.db"), "SELECT group_concat(name, ',') FROM pragma_table_info('mixedcase')"), "customerid,fullname");
+  EXPECT_EQ(test::sqlite_scalar(dir.file("dst.db"), "SELECT name FROM sqlite_schema WHERE type = 'table' AND name <> 'sluice_state'"), "mixedcase");
+  ASSERT_EQ(test::run_command(sluice_cmd("verify " + dir.file("p.yaml")), &out), 0) << out;
+  EXPECT_NE(out.find("equal"), std::string::npos) << out;
+
+  // A transform may make names that differ only in case: refused before anything runs.
+  test::sqlite_exec(dir.file("src.db"), "CREATE TABLE t2 (id INTEGER PRIMARY KEY, name TEXT, other TEXT)");
+  test::write_file(dir.file("clash.yaml"),
+                   "version: 1\nname: clash\nconnections:\n  src: {url: sqlite:src.db}\n  dst: {url: sqlite:clash.db}\n"
+                   "steps:\n  - name: t2\n    extract: {from: src, table: t2}\n    transform: [{rename: {other: NAME}}]\n"
+                   "    load: {to: dst, table: t2, identifiers: lower}\n");
+  EXPECT_EQ(test::run_command(sluice_cmd("run " + dir.file("clash.yaml")), &out), 2) << out;
+  EXPECT_NE(out.find("columns 'name' and 'NAME' both become 'name' with identifiers: lower"), std::string::npos) << out;
+  EXPECT_FALSE(std::filesystem::exists(dir.file("clash.db")));
+}
+
+}  // namespace

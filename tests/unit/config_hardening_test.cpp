@@ -229,3 +229,23 @@ TEST(ConfigHardening, Item5_PasswordsWithUrlDelimitersParse) {
   EXPECT_NE(apply_url("postgres://u:p%00w@h/db", "/", d).find("NUL byte"), std::string::npos);
 }
 }  // namespace
+
+namespace {
+
+// Found by fuzz_pipeline: a name filled from ${VAR} and refused for its characters was
+// quoted with the variable's value. Names are quoted as written.
+TEST(ConfigHardening, RefusedNamesAreQuotedAsWrittenNotInterpolated) {
+  test::Environment env;
+  env.set("SECRET_VAR", "Zebra-Quartz-7719");
+  const std::string yaml = "version: 1\nname: \"bad name ${SECRET_VAR}\"\nconnections:\n  a: {url: sqlite:a.db}\n"
+                           "steps:\n  - {name: \"x/${SECRET_VAR}\", extract: {from: a, table: t}, load: {to: a, table: u}}\n";
+  auto r = test::load_text(yaml, env);
+  ASSERT_FALSE(r.pipeline);
+  std::string all;
+  for (const auto& d : r.errors) all += d.display() + "\n";
+  EXPECT_EQ(all.find("Zebra-Quartz-7719"), std::string::npos) << all;
+  EXPECT_NE(all.find("name 'bad name ${SECRET_VAR}' may hold only letters"), std::string::npos) << all;
+  EXPECT_NE(all.find("step name 'x/${SECRET_VAR}' may not hold"), std::string::npos) << all;
+}
+
+}  // namespace
