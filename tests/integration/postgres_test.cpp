@@ -239,3 +239,28 @@ TEST(Postgres, ReplaceOfAReferencedTableIsRefusedNamingTheDependents) {
   EXPECT_EQ(pg.scalar("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
                       "WHERE n.nspname = 'deps' AND c.relname LIKE '%\\_\\_sluice\\_%'"), "0");
 }
+
+// Issue 9, item 2: a query's text column has no declared length, so plan does not flag
+// "text length" against the target's varchar(n); a table's text column still is.
+TEST(Postgres, PlanFlagsTextLengthOnlyForDeclaredLengths) {
+  SLUICE_REQUIRE_SERVER(url, "SLUICE_TEST_PG_URL");
+  Pg pg(url);
+  pg.exec("DROP SCHEMA IF EXISTS ql CASCADE");
+  pg.exec("CREATE SCHEMA ql");
+  pg.exec("CREATE TABLE ql.src (id int PRIMARY KEY, v text)");
+  pg.exec("CREATE TABLE ql.dst (id int PRIMARY KEY, v varchar(5))");
+  pg.exec("CREATE TABLE ql.dst2 (id int PRIMARY KEY, v varchar(5))");
+  test::TempDir dir;
+  test::write_file(dir.file("p.yaml"), "version: 1\nname: ql\nconnections:\n  pg: {url: \"" + url + "\"}\n"
+                                       "steps:\n"
+                                       "  - {name: q, extract: {from: pg, query: \"SELECT id, upper(v) AS v FROM ql.src\", order_by: [id]}, "
+                                       "load: {to: pg, table: ql.dst}}\n"
+                                       "  - {name: t, extract: {from: pg, table: ql.src}, load: {to: pg, table: ql.dst2}}\n");
+  std::string out;
+  ASSERT_EQ(test::run_command(std::string(SLUICE_BINARY) + " plan " + dir.file("p.yaml"), &out), 0) << out;
+  const auto q = out.find("step q"), t = out.find("step t");
+  ASSERT_NE(q, std::string::npos);
+  ASSERT_NE(t, std::string::npos);
+  EXPECT_EQ(out.substr(q, t - q).find("LOSSY"), std::string::npos) << out;
+  EXPECT_NE(out.substr(t).find("[LOSSY: text length]"), std::string::npos) << out;
+}

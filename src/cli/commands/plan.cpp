@@ -120,6 +120,9 @@ int plan_command(const Pipeline& p, const DriverRegistry& drivers, std::ostream&
           if (auto i = existing->index_of(c.name)) { to_t = existing->columns[*i].type; target_sql = to_t.native; }
         }
         std::string why = lossy(from_t, to_t);
+        // A query's text column has no declared length to compare with (it is what the
+        // expression yields); only a declared one can be narrowed.
+        if (why == "text length" && !step.extract.query.empty() && from_t.length == 0) why.clear();
         out << "    " << c.name << ": " << (from_t.native.empty() ? describe(from_t) : from_t.native) << " -> " << target_sql;
         if (!why.empty()) { out << "   [LOSSY: " << why << "]"; ++flagged; }
         out << "\n";
