@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "core/driver_spec.h"
 #include "core/targets.h"
 #include "sluice/status.h"
 #include "sluice/transform.h"
@@ -18,11 +19,54 @@ struct Table {
   std::string name;
 };
 
-std::vector<Table> step_tables(const StepConfig& step, Connection& source) {
+// Schemas named by qualified patterns ("sales.*", "hr.staff"), in pattern order.
+std::vector<std::string> pattern_schemas(const TablePatterns& patterns) {
+  std::vector<std::string> out;
+  for (const auto& pat : patterns.include)
+    if (auto dot = pat.find('.'); dot != std::string::npos && std::find(out.begin(), out.end(), pat.substr(0, dot)) == out.end())
+      out.push_back(pat.substr(0, dot));
+  return out;
+}
+
+std::vector<Table> step_tables(const Pipeline& p, const StepConfig& step, Connection& source) {
   if (!step.extract.tables) return {{targets::single_source(step), targets::single_target(step), step.name}};
+  const TablePatterns& patterns = *step.extract.tables;
+  const auto qualified = pattern_schemas(patterns);
+  const DriverSpec* spec = find_driver(p.connections.at(step.extract.from).driver);
+  if (!qualified.empty() && spec && !spec->can.schemas)
+    throw Error(ErrorClass::config, "step " + step.name + ": qualified table patterns (" + qualified[0] + ".*) need a source with schemas; " +
+                                        spec->title + " has none");
+  // Unqualified patterns read the step's schema; each qualified one its own schema,
+  // landing in the target schema of the same name unless load.schema is given.
+  std::vector<std::pair<std::string, TablePatterns>> reads;
+  TablePatterns plain;
+  for (const auto& pat : patterns.include)
+    if (pat.find('.') == std::string::npos) plain.include.push_back(pat);
+  for (const auto& pat : patterns.exclude)
+    if (pat.find('.') == std::string::npos) plain.exclude.push_back(pat);
+  if (!plain.include.empty()) reads.push_back({step.extract.schema, plain});
+  for (const auto& schema : qualified) {
+    TablePatterns in_schema;
+    const std::string prefix = schema + ".";
+    for (const auto& pat : patterns.include)
+      if (pat.rfind(prefix, 0) == 0) in_schema.include.push_back(pat.substr(prefix.size()));
+    for (const auto& pat : patterns.exclude)
+      if (pat.rfind(prefix, 0) == 0 || pat.find('.') == std::string::npos)
+        in_schema.exclude.push_back(pat.rfind(prefix, 0) == 0 ? pat.substr(prefix.size()) : pat);
+    reads.push_back({schema, in_schema});
+  }
   std::vector<Table> out;
-  for (const auto& t : select_tables(*step.extract.tables, source, step.extract.schema))
-    out.push_back({t, {targets::target_name(step.load, step.load.schema), targets::target_name(step.load, t.name)}, step.name + "/" + t.name});
+  for (const auto& [schema, pats] : reads) {
+    const bool named = !qualified.empty() && std::find(qualified.begin(), qualified.end(), schema) != qualified.end();
+    const DriverSpec* target_spec = find_driver(p.connections.at(step.load.to).driver);
+    const bool target_schemas = !target_spec || target_spec->can.schemas;
+    const std::string target_schema = !step.load.schema.empty() || !named || !target_schemas ? step.load.schema : schema;
+    for (auto t : select_tables(pats, source, schema)) {
+      if (named) t.schema = schema;
+      out.push_back({t, {targets::target_name(step.load, target_schema), targets::target_name(step.load, t.name)},
+                     step.name + "/" + (named ? schema + "." : "") + t.name});
+    }
+  }
   if (out.empty()) spdlog::warn("step {}: no table of the source matches the include/exclude patterns", step.name);
   return out;
 }
@@ -168,7 +212,7 @@ std::vector<UnitPlan> plan_units(const Pipeline& p, const DriverRegistry& driver
     if (!o.steps.empty() && std::find(o.steps.begin(), o.steps.end(), step.name) == o.steps.end()) continue;
     auto source = drivers.connect(p.connections.at(step.extract.from));
     source->check_readable();
-    for (auto& t : shard_tables(step, step_tables(step, *source), o)) {
+    for (auto& t : shard_tables(step, step_tables(p, step, *source), o)) {
       UnitPlan u;
       u.step = &step;
       u.name = t.name;

@@ -91,3 +91,17 @@ TEST(LocalPlan, IdentifiersLowerFoldsTargetNames) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(LocalPlan, QualifiedPatternsNeedASourceWithSchemas) {
+  test::TempDir dir;
+  test::sqlite_exec(dir.file("src.db"), "CREATE TABLE t (id INTEGER PRIMARY KEY)");
+  test::write_file(dir.file("p.yaml"), "version: 1\nname: q\nconnections:\n  src: {url: sqlite:src.db}\n  dst: {url: sqlite:dst.db}\n"
+                                       "steps:\n  - {name: all, extract: {from: src, tables: {include: [\"main.*\"]}}, load: {to: dst}}\n");
+  std::string out;
+  EXPECT_EQ(test::run_command(sluice_cmd("run " + dir.file("p.yaml")), &out), 2) << out;
+  EXPECT_NE(out.find("qualified table patterns (main.*) need a source with schemas; SQLite has none"), std::string::npos) << out;
+}
+
+}  // namespace

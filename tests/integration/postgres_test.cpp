@@ -264,3 +264,37 @@ TEST(Postgres, PlanFlagsTextLengthOnlyForDeclaredLengths) {
   EXPECT_EQ(out.substr(q, t - q).find("LOSSY"), std::string::npos) << out;
   EXPECT_NE(out.substr(t).find("[LOSSY: text length]"), std::string::npos) << out;
 }
+
+// Issue 9, item 7: qualified patterns read several schemas in one step; tables land in
+// load.schema when given, else in the schema of the same name (none for SQLite).
+TEST(Postgres, QualifiedPatternsReadSeveralSchemas) {
+  SLUICE_REQUIRE_SERVER(url, "SLUICE_TEST_PG_URL");
+  Pg pg(url);
+  for (const char* s : {"qs_sales", "qs_hr", "qs_copy"}) pg.exec(std::string("DROP SCHEMA IF EXISTS ") + s + " CASCADE");
+  pg.exec("CREATE SCHEMA qs_sales");
+  pg.exec("CREATE SCHEMA qs_hr");
+  pg.exec("CREATE TABLE qs_sales.orders (id int PRIMARY KEY, total numeric(10,2))");
+  pg.exec("CREATE TABLE qs_sales.refunds (id int PRIMARY KEY)");
+  pg.exec("CREATE TABLE qs_hr.employees (id int PRIMARY KEY, name text)");
+  pg.exec("CREATE TABLE qs_hr.salaries (id int PRIMARY KEY)");
+  pg.exec("INSERT INTO qs_sales.orders VALUES (1, 9.99), (2, 5)");
+  pg.exec("INSERT INTO qs_hr.employees VALUES (1, 'Ann')");
+  test::TempDir dir;
+  test::write_file(dir.file("p.yaml"), "version: 1\nname: qs\nconnections:\n  pg: {url: \"" + url + "\"}\n  lite: {url: sqlite:q.db}\n"
+                                       "steps:\n"
+                                       "  - {name: lite, extract: {from: pg, tables: {include: [\"qs_sales.*\", \"qs_hr.employees\"], "
+                                       "exclude: [\"qs_sales.refunds\"]}}, load: {to: lite}}\n"
+                                       "  - {name: pg, extract: {from: pg, tables: {include: [\"qs_sales.*\", \"qs_hr.employees\"]}}, "
+                                       "load: {to: pg, schema: qs_copy}}\n");
+  auto r = run_pipeline(dir.file("p.yaml"));
+  ASSERT_EQ(r.exit_code, 0) << (r.steps.empty() ? "" : r.steps.back().error);
+  std::vector<std::string> names;
+  for (const auto& s : r.steps) names.push_back(s.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"lite/qs_sales.orders", "lite/qs_hr.employees", "pg/qs_sales.orders",
+                                             "pg/qs_sales.refunds", "pg/qs_hr.employees"}));
+  EXPECT_EQ(test::sqlite_scalar(dir.file("q.db"), "SELECT count(*) FROM orders"), "2");
+  EXPECT_EQ(test::sqlite_scalar(dir.file("q.db"), "SELECT name FROM employees"), "Ann");
+  EXPECT_EQ(test::sqlite_scalar(dir.file("q.db"), "SELECT count(*) FROM sqlite_schema WHERE name = 'refunds'"), "0");
+  EXPECT_EQ(pg.scalar("SELECT string_agg(total::text, ',' ORDER BY id) FROM qs_copy.orders"), "9.99,5.00");
+  EXPECT_EQ(pg.scalar("SELECT name FROM qs_copy.employees"), "Ann");
+}
