@@ -14,7 +14,7 @@ class SessionLock final : public RunLock {
 };
 
 bool truthy(const Session::Rows& rows) {
-  return !rows.empty() && !rows[0].empty() && (rows[0][0] == "1" || rows[0][0] == "t" || rows[0][0] == "true");
+  return !rows.empty() && !rows[0].empty() && text_is_true(rows[0][0]);
 }
 
 }  // namespace

@@ -8,6 +8,9 @@
 
 namespace sluice::sql {
 
+// How a boolean a server returned reads as text: PostgreSQL "t", MySQL and SQLite "1".
+inline bool text_is_true(const std::string& v) { return v == "1" || v == "t" || v == "true"; }
+
 class Session {
  public:
   using Rows = std::vector<std::vector<std::string>>;  // NULL reads as ""

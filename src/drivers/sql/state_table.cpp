@@ -10,8 +10,7 @@ Checkpoint to_checkpoint(const std::vector<std::string>& row, std::size_t first)
   cp.run_id = row[first];
   cp.last_key = decode_key(row[first + 1]);
   cp.rows = std::atoll(row[first + 2].c_str());
-  const std::string& done = row[first + 3];
-  cp.completed = done == "1" || done == "t" || done == "true";
+  cp.completed = text_is_true(row[first + 3]);
   return cp;
 }
 
