@@ -25,6 +25,15 @@ class RunLock {
   virtual ~RunLock() = default;
 };
 
+// The statements that make a table sluice creates: CREATE TABLE (columns with their
+// defaults and identity, primary key, checks), then, once its rows are loaded, the
+// secondary indexes and foreign keys; and what of the definition the target cannot say.
+struct TableDdl {
+  std::string create_table;
+  std::vector<std::string> after_load;
+  std::vector<std::string> not_migrated;
+};
+
 class Connection {
  public:
   virtual ~Connection() = default;
@@ -40,6 +49,9 @@ class Connection {
   // The columns a query: returns, without reading its rows (a LIMIT 0 probe in a
   // read-only transaction). Throws a config Error when the driver has no queries.
   virtual Schema describe_query(const std::string& query) = 0;
+  // Secondary indexes, foreign keys and checks of a table, and what it has that sluice
+  // does not copy (triggers, full-text indexes, ...). Empty where the driver has none.
+  virtual TableObjects describe_objects(const TableRef&) { return {}; }
   // (table, referenced table) pairs of the schema's foreign keys, for copying parents first.
   virtual std::vector<std::pair<std::string, std::string>> foreign_keys(const std::string& /*schema*/) { return {}; }
 
@@ -51,8 +63,15 @@ class Connection {
   virtual std::string column_type_sql(const TypeInfo& t) = 0;
   // The logical type a column created for `t` reads back as (for plan's lossy flags).
   virtual TypeInfo created_type(const TypeInfo& t) = 0;
-  virtual std::string create_table_sql(const TableRef& table, const Schema& schema,
-                                       const std::vector<std::string>& key) = 0;
+  virtual TableDdl table_ddl(const TableRef& table, const Schema& schema, const std::vector<std::string>& key,
+                             const TableObjects& objects) = 0;
+  // After a load: creates each secondary index (or, with `foreign_keys`, each foreign
+  // key) of `objects` that `table` does not have yet, one statement each, so that a
+  // rerun after a kill builds only what is missing. Returns what it created.
+  virtual std::vector<std::string> build_objects(const TableRef& /*table*/, const Schema& /*schema*/,
+                                                 const TableObjects& /*objects*/, bool /*foreign_keys*/) {
+    return {};
+  }
 
   // The checkpoint saved for one step (state_key), if any.
   virtual std::optional<Checkpoint> read_checkpoint(const std::string& pipeline, const std::string& state_key) = 0;

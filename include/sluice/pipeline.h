@@ -117,6 +117,11 @@ struct LoadConfig {
   // identifiers: lower — the target's table, schema and column names folded to ASCII
   // lower case (PostgreSQL then needs no quotes for names that came mixed-case).
   bool lower_identifiers = false;
+  // objects: what of a source table's definition a table sluice creates gets besides
+  // its columns, NOT NULL and primary key (each true unless turned off).
+  struct Objects {
+    bool indexes = true, foreign_keys = true, defaults = true, identity = true, checks = true;
+  } objects;
   LoadSettings settings;
   SourceLocation location;
 };

@@ -30,6 +30,9 @@ struct StepResult {
   std::int64_t rows_read = 0, rows_written = 0, rows_rejected = 0, values_changed = 0;
   int retries = 0;
   std::int64_t commits = 0;
+  // Of a table the run created: indexes and foreign keys built after the load, and
+  // source objects the target did not get (sluice plan names them).
+  int objects_built = 0, objects_not_migrated = 0;
   double seconds = 0;
   std::string error;
 };

@@ -18,10 +18,60 @@ struct TableRef {
   bool operator==(const TableRef&) const = default;
 };
 
+// A column default in a form every dialect can write: a literal, or one of the functions
+// databases share under different names. Anything else keeps its source text and is
+// reported as not migrated.
+struct ColumnDefault {
+  enum class Kind { none, null, literal, current_timestamp, current_date, current_time, uuid, untranslatable };
+  Kind kind = Kind::none;
+  std::string text;  // literal: the value (booleans "true"/"false"); untranslatable: the source's expression
+  bool operator==(const ColumnDefault&) const = default;
+};
+
 struct Column {
   std::string name;
   TypeInfo type;
   bool nullable = true;
+  ColumnDefault default_value;
+  // Numbered by the database itself (serial, identity, AUTO_INCREMENT, SQLite's rowid).
+  bool identity = false;
+};
+
+// A secondary index (the primary key is Schema::primary_key).
+struct IndexDef {
+  std::string name;
+  std::vector<std::string> columns;
+  bool unique = false;
+};
+
+struct ForeignKeyDef {
+  std::string name;
+  std::vector<std::string> columns;
+  TableRef references;
+  std::vector<std::string> referenced_columns;
+  std::string on_delete = "NO ACTION", on_update = "NO ACTION";  // CASCADE, SET NULL, SET DEFAULT, RESTRICT
+};
+
+// A CHECK constraint whose expression uses only what every dialect reads the same way
+// (see drivers/sql/check_expr.h): tokens, with column names marked so that each
+// dialect quotes them its way.
+struct CheckDef {
+  struct Token {
+    bool column = false;
+    std::string text;
+  };
+  std::string name;
+  std::vector<Token> expression;
+};
+
+// What a table has besides its columns and primary key.
+struct TableObjects {
+  std::vector<IndexDef> indexes;
+  std::vector<ForeignKeyDef> foreign_keys;
+  std::vector<CheckDef> checks;
+  // What exists in the source but is not copied, one line each ("trigger audit_orders",
+  // "full-text index ft_body"): shown by plan and counted in the summary.
+  std::vector<std::string> not_migrated;
 };
 
 struct Schema {

@@ -28,6 +28,7 @@ struct LoadRequest {
   CreateMode create = CreateMode::if_missing;
   std::vector<std::string> key;  // upsert key / primary key of a created table
   Schema schema;                 // the rows' columns after transforms
+  TableObjects objects;          // of a table sluice creates: checks (in CREATE TABLE), indexes and foreign keys (after)
   std::string pipeline;          // pipeline name, for sluice_state
   std::string state_key;         // step name, or "step/table" in whole-database copies
   // True when continuing a run that already committed rows into this target: the

@@ -381,6 +381,24 @@ TransformConfig read_transform(Reader& r, const YAML::Node& n) {
   return t;
 }
 
+// objects: false (columns only), or a map turning parts off: {indexes: false, ...}.
+void read_objects(Reader& r, const YAML::Node& n, LoadConfig::Objects& o, const std::string& where) {
+  const std::vector<std::pair<std::string, bool*>> parts = {{"indexes", &o.indexes}, {"foreign_keys", &o.foreign_keys},
+                                                            {"defaults", &o.defaults}, {"identity", &o.identity}, {"checks", &o.checks}};
+  if (n.IsScalar()) {
+    if (auto v = r.one_of(n, where, {"true", "false"}))
+      for (auto& [_, flag] : parts) *flag = *v == "true";
+    return;
+  }
+  if (!r.is_map(n, where)) return;
+  std::vector<std::string> keys;
+  for (const auto& [k, _] : parts) keys.push_back(k);
+  r.check_keys(n, keys, where);
+  for (auto& [k, flag] : parts)
+    if (n[k])
+      if (auto v = r.one_of(n[k], where + " " + k, {"true", "false"})) *flag = *v == "true";
+}
+
 StepConfig read_step(Reader& r, const YAML::Node& n, const Pipeline& p, std::size_t index) {
   StepConfig s;
   s.location = r.at(n);
@@ -466,7 +484,7 @@ StepConfig read_step(Reader& r, const YAML::Node& n, const Pipeline& p, std::siz
   } else if (const YAML::Node l = n["load"]; r.is_map(l, where + " load")) {
     auto& ld = s.load;
     ld.location = r.at(l);
-    std::vector<std::string> keys = {"to", "table", "schema", "mode", "key", "create", "identifiers"};
+    std::vector<std::string> keys = {"to", "table", "schema", "mode", "key", "create", "identifiers", "objects"};
     keys.insert(keys.end(), kSettingKeys.begin(), kSettingKeys.end());
     r.check_keys(l, keys, where + " load");
     if (!l["to"]) r.error(l, where + " load needs to: (a connection name)");
@@ -483,6 +501,7 @@ StepConfig read_step(Reader& r, const YAML::Node& n, const Pipeline& p, std::siz
         ld.create = *v == "if_missing" ? CreateMode::if_missing : *v == "never" ? CreateMode::never : CreateMode::always;
     if (l["identifiers"])
       if (auto v = r.one_of(l["identifiers"], "load identifiers", {"keep", "lower"})) ld.lower_identifiers = *v == "lower";
+    if (l["objects"]) read_objects(r, l["objects"], ld.objects, where + " load objects");
     read_settings(r, l, ld.settings, where + " load");
     if (!ld.to.empty() && !p.connections.count(ld.to)) {
       std::vector<std::string> names;

@@ -87,6 +87,12 @@ std::string derived(const NameRule& rule, const std::string& base, const std::st
   return prefix(base, room, rule.counts_bytes) + tail;
 }
 
+std::string fitted(const NameRule& rule, const std::string& name) {
+  if (rule.max_length == 0 || rule.file_names || rule.fits(name)) return name;
+  const std::string tail = "_" + hash8(name);
+  return prefix(name, rule.max_length - tail.size(), rule.counts_bytes) + tail;
+}
+
 bool is_reserved(const std::string& name) {
   if (name == "sluice_state" || name == "sluice_lock") return true;
   std::string lower = name;

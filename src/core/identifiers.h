@@ -40,6 +40,10 @@ std::optional<std::string> check(const NameRule& rule, const std::string& what, 
 // "__sluice_" marker keeps them apart from user tables (see is_reserved).
 std::string derived(const NameRule& rule, const std::string& base, const std::string& role);
 
+// `name` when it fits the rule, else a prefix of it and a hash of all of it, within
+// the limit: distinct names stay distinct (index and constraint names sluice copies).
+std::string fitted(const NameRule& rule, const std::string& name);
+
 // sluice's own tables (sluice_state, sluice_lock and every derived name): never listed
 // as source tables, never accepted as a target.
 bool is_reserved(const std::string& name);

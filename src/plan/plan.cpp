@@ -7,6 +7,7 @@
 #include <set>
 
 #include "core/driver_spec.h"
+#include "core/identifiers.h"
 #include "core/targets.h"
 #include "sluice/status.h"
 #include "sluice/transform.h"
@@ -182,6 +183,132 @@ void plan_load(const Pipeline& p, const StepConfig& step, const Options& o, Unit
   if (o.check_targets) targets::check_table_names(p.connections.at(step.load.to).driver, l.table, l.schema.names());
 }
 
+// A source column's name in the target: through the step's renames and drops, folded.
+std::optional<std::string> loaded_name(const StepConfig& step, const Schema& loaded, std::string name) {
+  for (const auto& t : step.transforms) {
+    if (t.kind == TransformConfig::Kind::rename) {
+      for (const auto& [from, to] : t.pairs)
+        if (from == name) {
+          name = to;
+          break;
+        }
+    } else if (t.kind == TransformConfig::Kind::drop && std::find(t.columns.begin(), t.columns.end(), name) != t.columns.end()) {
+      return std::nullopt;
+    }
+  }
+  name = targets::target_name(step.load, name);
+  if (!loaded.index_of(name)) return std::nullopt;
+  return name;
+}
+
+std::optional<std::vector<std::string>> loaded_names(const StepConfig& step, const Schema& loaded, const std::vector<std::string>& names,
+                                                     std::string& missing) {
+  std::vector<std::string> out;
+  for (const auto& n : names) {
+    auto mapped = loaded_name(step, loaded, n);
+    if (!mapped) {
+      missing = n;
+      return std::nullopt;
+    }
+    out.push_back(*mapped);
+  }
+  return out;
+}
+
+// Index and constraint names unique in each target schema, in two name spaces: indexes
+// with the tables (PostgreSQL and SQLite index names are per schema and PostgreSQL's
+// share it with tables), constraints (MySQL foreign key names are per schema). A
+// repeated name gets its table's name in front; every name fits the target.
+class ObjectNames {
+ public:
+  enum Space : char { index = 'i', constraint = 'c' };
+  ObjectNames(const ident::NameRule& rule, const std::vector<UnitPlan*>& units) : rule_(rule) {
+    for (const auto* u : units) taken_.insert(key(index, u->target_table.schema, u->target_table.name));
+  }
+  std::string take(Space space, const TableRef& table, const std::string& name) {
+    std::string chosen = ident::fitted(rule_, name);
+    if (taken_.count(key(space, table.schema, chosen))) chosen = ident::fitted(rule_, table.name + "_" + name);
+    for (int n = 2; taken_.count(key(space, table.schema, chosen)); ++n)
+      chosen = ident::fitted(rule_, table.name + "_" + name + "_" + std::to_string(n));
+    taken_.insert(key(space, table.schema, chosen));
+    return chosen;
+  }
+
+ private:
+  std::string key(Space space, const std::string& schema, const std::string& name) const {
+    return std::string(1, space) + schema + '\0' + rule_.key(name);
+  }
+  const ident::NameRule& rule_;
+  std::set<std::string> taken_;
+};
+
+// What a table sluice creates gets of its source's definition, in target names: the
+// step's switches (load.objects), then each index, foreign key and check whose columns
+// are all loaded (a foreign key also needs its referenced table in the step).
+void plan_objects(const Pipeline& p, const StepConfig& step, const Options& o, std::vector<UnitPlan*> units,
+                  const std::vector<const TableObjects*>& source) {
+  const auto& sw = step.load.objects;
+  ObjectNames names(ident::rule_for(p.connections.at(step.load.to).driver), units);
+  for (std::size_t i = 0; i < units.size(); ++i) {
+    UnitPlan& u = *units[i];
+    for (auto& c : u.load.schema.columns) {
+      if (!sw.defaults) c.default_value = {};
+      if (!sw.identity) c.identity = false;
+    }
+    if (!source[i] || u.load.create == CreateMode::never) continue;
+    const TableObjects& from = *source[i];
+    TableObjects& to = u.load.objects;
+    u.not_migrated = from.not_migrated;
+    std::string missing;
+    if (sw.indexes && o.shard_count > 1 && !from.indexes.empty()) u.not_migrated.push_back("indexes (a --shard run does not build them)");
+    for (const auto& index : from.indexes) {
+      if (!sw.indexes || o.shard_count > 1) continue;
+      if (auto cols = loaded_names(step, u.load.schema, index.columns, missing))
+        to.indexes.push_back({names.take(ObjectNames::index, u.target_table, index.name), *cols, index.unique});
+      else
+        u.not_migrated.push_back((index.unique ? "unique index " : "index ") + index.name + " (column " + missing + " is not loaded)");
+    }
+    for (const auto& fk : from.foreign_keys) {
+      if (!sw.foreign_keys) continue;
+      if (o.shard_count > 1) {
+        u.not_migrated.push_back("foreign key " + fk.name + " (a --shard run does not build them)");
+        continue;
+      }
+      const std::string ref_schema = fk.references.schema.empty() ? u.source_table.schema : fk.references.schema;
+      auto parent = std::find_if(units.begin(), units.end(), [&](const UnitPlan* v) {
+        return v->source_table.name == fk.references.name && v->source_table.schema == ref_schema;
+      });
+      if (parent == units.end()) {
+        u.not_migrated.push_back("foreign key " + fk.name + " (references " + fk.references.display() + ", which this step does not copy)");
+        continue;
+      }
+      auto cols = loaded_names(step, u.load.schema, fk.columns, missing);
+      auto refs = cols ? loaded_names(step, (*parent)->load.schema, fk.referenced_columns, missing) : std::nullopt;
+      if (!cols || !refs) {
+        u.not_migrated.push_back("foreign key " + fk.name + " (column " + missing + " is not loaded)");
+        continue;
+      }
+      to.foreign_keys.push_back({names.take(ObjectNames::constraint, u.target_table, fk.name), *cols, (*parent)->target_table, *refs, fk.on_delete, fk.on_update});
+    }
+    for (const auto& check : from.checks) {
+      if (!sw.checks) continue;
+      CheckDef mapped{names.take(ObjectNames::constraint, u.target_table, check.name), check.expression};
+      bool loaded = true;
+      for (auto& t : mapped.expression)
+        if (t.column) {
+          auto name = loaded_name(step, u.load.schema, t.text);
+          if (!name) {
+            u.not_migrated.push_back("check " + check.name + " (column " + t.text + " is not loaded)");
+            loaded = false;
+            break;
+          }
+          t.text = *name;
+        }
+      if (loaded) to.checks.push_back(std::move(mapped));
+    }
+  }
+}
+
 // Names over a target's limit or reserved, two units writing one table, a unit
 // writing a table the run reads: every problem, in one config error.
 void check_targets(const Pipeline& p, const std::vector<UnitPlan>& units) {
@@ -207,7 +334,7 @@ const char* to_string(Resume r) {
 
 std::vector<UnitPlan> plan_units(const Pipeline& p, const DriverRegistry& drivers, const Options& o) {
   std::vector<UnitPlan> units;
-  std::vector<std::pair<const StepConfig*, Table>> tables;
+  std::vector<TableObjects> objects;  // per unit: the source table's, read while its source is connected
   for (const auto& step : p.steps) {
     if (!o.steps.empty() && std::find(o.steps.begin(), o.steps.end(), step.name) == o.steps.end()) continue;
     auto source = drivers.connect(p.connections.at(step.extract.from));
@@ -220,6 +347,8 @@ std::vector<UnitPlan> plan_units(const Pipeline& p, const DriverRegistry& driver
       u.target_table = t.target;
       plan_extract(p, step, *source, u);
       plan_shard(step, o, u);
+      const bool creates = step.load.create != CreateMode::never && u.extract.query.empty();
+      objects.push_back(creates ? source->describe_objects(u.source_table) : TableObjects{});
       units.push_back(std::move(u));
     }
   }
@@ -227,6 +356,17 @@ std::vector<UnitPlan> plan_units(const Pipeline& p, const DriverRegistry& driver
   // could never be written anyway.
   if (o.check_targets) check_targets(p, units);
   for (auto& u : units) plan_load(p, *u.step, o, u);
+  for (std::size_t first = 0; first < units.size();) {
+    std::size_t last = first;
+    std::vector<UnitPlan*> step_units;
+    std::vector<const TableObjects*> step_objects;
+    for (; last < units.size() && units[last].step == units[first].step; ++last) {
+      step_units.push_back(&units[last]);
+      step_objects.push_back(&objects[last]);
+    }
+    plan_objects(p, *units[first].step, o, step_units, step_objects);
+    first = last;
+  }
   return units;
 }
 

@@ -45,6 +45,10 @@ struct UnitPlan {
   // append (and an incremental upsert) continues after the last row of the step's
   // previous completed run, so rerunning loads nothing twice (--fresh starts over).
   bool continues_completed = false;
+  // What of the source table's definition the target will not get (triggers, an index
+  // on a column that is not loaded, ...): plan prints it, the summary counts it. The
+  // objects it does get are in load.objects, named for the target.
+  std::vector<std::string> not_migrated;
   // --shard K/N of a table that cannot be split by key: shard 0 loads it whole, so
   // this shard has nothing to do.
   bool shard_empty = false;

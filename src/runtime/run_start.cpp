@@ -5,6 +5,8 @@
 
 #include <chrono>
 
+#include "runtime/objects_phase.h"
+
 namespace sluice::runtime {
 namespace {
 
@@ -26,12 +28,24 @@ std::string lock_name(const Pipeline& p, const RunOptions& o) {
 
 Connection& target_of(RunStart& s, const plan::UnitPlan& u) { return *s.targets.at(u.step->load.to); }
 
+std::vector<std::vector<const plan::UnitPlan*>> step_groups(const std::vector<plan::UnitPlan>& units) {
+  std::vector<std::vector<const plan::UnitPlan*>> out;
+  for (const auto& u : units)
+    if (out.empty() || out.back().front()->step != u.step) out.push_back({&u});
+    else out.back().push_back(&u);
+  return out;
+}
+
 // The run an unfinished checkpoint belongs to, if any.
 std::string interrupted_run(const Pipeline& p, RunStart& s, const std::vector<plan::UnitPlan>& units) {
   for (const auto& u : units) {
     auto cp = target_of(s, u).read_checkpoint(p.name, u.name);
     if (cp && !cp->completed) return cp->run_id;
   }
+  // Every row loaded, but killed while building indexes or foreign keys.
+  std::string run;
+  for (const auto& step : step_groups(units))
+    if (objects_pending(p, target_of(s, *step.front()), *step.front()->step, &run)) return run;
   return {};
 }
 
@@ -55,6 +69,8 @@ void write_start_markers(const Pipeline& p, RunStart& s, const std::vector<plan:
     }
     target.write_checkpoint(p.name, u.name, start);
   }
+  // After the units' markers: a kill between the two leaves a resumable run (see start_run).
+  for (const auto& step : step_groups(units)) mark_objects_to_build(p, target_of(s, *step.front()), step, run_id);
 }
 
 }  // namespace
@@ -78,6 +94,12 @@ RunStart start_run(const Pipeline& p, const DriverRegistry& drivers, const std::
   for (std::size_t i = 0; i < units.size(); ++i) {
     auto cp = target_of(s, units[i]).read_checkpoint(p.name, units[i].name);
     s.skip[i] = cp && cp->run_id == run_id && cp->completed;
+  }
+  // Killed between the unit markers and the objects marker: no rows were loaded yet,
+  // so the tables still missing are the ones this run creates.
+  for (const auto& step : step_groups(units)) {
+    auto cp = target_of(s, *step.front()).read_checkpoint(p.name, objects_state_key(*step.front()->step));
+    if (!cp || cp->run_id != run_id) mark_objects_to_build(p, target_of(s, *step.front()), step, run_id);
   }
   return s;
 }

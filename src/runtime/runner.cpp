@@ -7,6 +7,7 @@
 #include <random>
 
 #include "plan/plan.h"
+#include "runtime/objects_phase.h"
 #include "runtime/run_start.h"
 #include "runtime/schedule.h"
 #include "runtime/signals.h"
@@ -92,6 +93,20 @@ RunResult Runner::run() {
     }
     results[i] = std::move(sr);
     return codes[i];
+  }, [&](std::size_t first, std::size_t last) {
+    if (options_.dry_run) return kExitOk;
+    std::vector<const plan::UnitPlan*> step_units;
+    std::vector<StepResult*> step_results;
+    for (std::size_t i = first; i < last; ++i) {
+      step_units.push_back(&units[i]);
+      step_results.push_back(&*results[i]);
+    }
+    const int code = runtime::build_step_objects(pipeline_, drivers_, step_units, result.run_id, step_results);
+    if (code != kExitOk) {
+      codes[last - 1] = code;
+      results[last - 1]->status = "failed";
+    }
+    return code;
   });
   for (std::size_t i = 0; i < units.size(); ++i) {
     if (!results[i]) continue;

@@ -7,7 +7,8 @@
 namespace sluice::runtime {
 
 void run_scheduled(const std::vector<plan::UnitPlan>& units, int parallel,
-                   const std::function<int(std::size_t, std::mt19937_64&)>& run_one) {
+                   const std::function<int(std::size_t, std::mt19937_64&)>& run_one,
+                   const std::function<int(std::size_t, std::size_t)>& step_done) {
   std::vector<std::pair<std::size_t, std::size_t>> groups;  // [first, last) unit of each step
   for (std::size_t i = 0; i < units.size(); ++i)
     if (groups.empty() || units[groups.back().first].step != units[i].step) groups.push_back({i, i + 1});
@@ -16,9 +17,11 @@ void run_scheduled(const std::vector<plan::UnitPlan>& units, int parallel,
   std::atomic<bool> failed{false};
   auto worker = [&] {
     std::mt19937_64 rng(std::random_device{}());
-    for (std::size_t g; !failed && (g = next_group++) < groups.size();)
+    for (std::size_t g; !failed && (g = next_group++) < groups.size();) {
       for (std::size_t i = groups[g].first; i < groups[g].second && !failed; ++i)
         if (run_one(i, rng) != 0) failed = true;
+      if (!failed && step_done(groups[g].first, groups[g].second) != 0) failed = true;
+    }
   };
   const int threads = std::max(1, std::min<int>(parallel, static_cast<int>(groups.size())));
   if (threads == 1) {

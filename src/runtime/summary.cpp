@@ -22,7 +22,8 @@ std::string format_report(const Pipeline& pipeline, const RunResult& r) {
                            {"target", s.target},       {"status", s.status},
                            {"rows_read", s.rows_read}, {"rows_written", s.rows_written},
                            {"rows_rejected", s.rows_rejected}, {"retries", s.retries},
-                           {"values_changed", s.values_changed}, {"seconds", s.seconds}};
+                           {"values_changed", s.values_changed}, {"seconds", s.seconds},
+                           {"objects_built", s.objects_built}, {"objects_not_migrated", s.objects_not_migrated}};
     if (!s.error.empty()) step["error"] = s.error;
     j["steps"].push_back(step);
   }
@@ -55,6 +56,10 @@ std::string format_summary(const RunResult& r) {
       out += std::string(total - 2, '-') + "\n";
     }
   }
+  for (const auto& s : r.steps)
+    if (s.objects_built || s.objects_not_migrated)
+      out += s.name + ": " + std::to_string(s.objects_built) + " index(es) and foreign key(s) built" +
+             (s.objects_not_migrated ? ", " + std::to_string(s.objects_not_migrated) + " source object(s) not migrated (see sluice plan)" : "") + "\n";
   return out;
 }
 

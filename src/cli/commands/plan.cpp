@@ -19,9 +19,29 @@ bool geometric(const std::string& native) {
   return false;
 }
 
+// Source types sluice reads as text (or a plain type) wherever they go: what becomes of them.
+std::string read_as(const TypeInfo& from) {
+  const std::string& n = from.native;
+  auto starts = [&](const char* prefix) { return n.rfind(prefix, 0) == 0; };
+  if (n.find(" (domain over ") != std::string::npos) return "domain as its base type (its constraints are not copied)";
+  if (n.size() > 2 && n.compare(n.size() - 2, 2, "[]") == 0) return "array as its text form";
+  if (starts("tsvector") || starts("tsquery")) return "text search value as text";
+  if (n.find("range") != std::string::npos && from.id == TypeId::text) return "range as its text form";
+  if (starts("set(")) return "SET as comma-separated text";
+  if (starts("year")) return "YEAR as an integer";
+  if (starts("bit(") && from.id == TypeId::bytes) return "BIT(n) as bytes";
+  if (starts("interval") || starts("money") || starts("xml") || starts("inet") || starts("cidr") || starts("macaddr") ||
+      starts("bit varying") || (starts("bit(") && from.id == TypeId::text))
+    return n.substr(0, n.find_first_of(" (")) + " as text";
+  return {};
+}
+
 // Why a column's mapping could change a value, or empty when it cannot.
 std::string lossy(const TypeInfo& from, const TypeInfo& to) {
   if (from.id == TypeId::text && geometric(from.native) && !geometric(to.native)) return "spatial value as text (WKT, SRID not kept)";
+  // The same database on both sides keeps these as they are only when the target
+  // column is the same type.
+  if (auto why = read_as(from); !why.empty() && from.native != to.native) return why;
   auto rank = [](TypeId t) {
     switch (t) {
       case TypeId::int8: return 1;
@@ -73,7 +93,7 @@ std::string resume_line(const plan::UnitPlan& u) {
 }  // namespace
 
 int plan_command(const Pipeline& p, const DriverRegistry& drivers, std::ostream& out) {
-  int flagged = 0;
+  int flagged = 0, unmigrated = 0;
   try {
     // The same plan run makes, with the same checks: names that fit, one writer per table.
     const auto units = plan::plan_units(p, drivers, {});
@@ -102,13 +122,17 @@ int plan_command(const Pipeline& p, const DriverRegistry& drivers, std::ostream&
       out << "  resume: " << resume_line(u) << "\n";
       const Schema& in = u.source_schema;
       const Schema& schema = u.load.schema;
+      std::vector<std::string> not_migrated;
       auto existing = dst.describe(to);
       if (existing && step.load.create != CreateMode::always) {
         out << "  ddl:    none (target exists)\n";
       } else if (step.load.create == CreateMode::never) {
         out << "  ddl:    none (create: never) -- the target does not exist: run would fail\n";
       } else {
-        out << "  ddl:    " << dst.create_table_sql(to, schema, u.load.key) << ";\n";
+        const TableDdl ddl = dst.table_ddl(to, schema, u.load.key, u.load.objects);
+        out << "  ddl:    " << ddl.create_table << ";\n";
+        for (const auto& statement : ddl.after_load) out << "          " << statement << ";   -- after the load\n";
+        not_migrated.insert(not_migrated.end(), ddl.not_migrated.begin(), ddl.not_migrated.end());
       }
       out << "  columns:\n";
       for (const auto& c : schema.columns) {
@@ -127,12 +151,19 @@ int plan_command(const Pipeline& p, const DriverRegistry& drivers, std::ostream&
         if (!why.empty()) { out << "   [LOSSY: " << why << "]"; ++flagged; }
         out << "\n";
       }
+      // Only a table sluice creates gets the source's objects; what it cannot give is said.
+      if (!existing || step.load.create == CreateMode::always) {
+        not_migrated.insert(not_migrated.begin(), u.not_migrated.begin(), u.not_migrated.end());
+        for (const auto& what : not_migrated) out << "  not migrated: " << what << "\n";
+        unmigrated += static_cast<int>(not_migrated.size());
+      }
     }
   } catch (const Error& e) {
     out << "error: " << e.what() << "\n";
     return exit_code_for(e.error_class());
   }
   out << (flagged ? std::to_string(flagged) + " lossy conversion(s) flagged\n" : "no lossy conversions\n");
+  if (unmigrated) out << unmigrated << " source object(s) not migrated\n";
   return 0;
 }
 

@@ -261,10 +261,15 @@ class CsvConnection final : public Connection {
 
   std::string column_type_sql(const TypeInfo&) override { return "text"; }
   TypeInfo created_type(const TypeInfo&) override { return TypeInfo::of(TypeId::text); }
-  std::string create_table_sql(const TableRef& t, const Schema& s, const std::vector<std::string>&) override {
+  TableDdl table_ddl(const TableRef& t, const Schema& s, const std::vector<std::string>&, const TableObjects& objects) override {
     std::string cols;
     for (const auto& n : s.names()) cols += (cols.empty() ? "" : ",") + n;
-    return "-- CSV file " + file_of(t) + " with header: " + cols;
+    TableDdl ddl{"-- CSV file " + file_of(t) + " with header: " + cols, {}, {}};
+    // A file holds rows only.
+    for (const auto& i : objects.indexes) ddl.not_migrated.push_back((i.unique ? "unique index " : "index ") + i.name + " (a CSV file has none)");
+    for (const auto& f : objects.foreign_keys) ddl.not_migrated.push_back("foreign key " + f.name + " (a CSV file has none)");
+    for (const auto& c : objects.checks) ddl.not_migrated.push_back("check " + c.name + " (a CSV file has none)");
+    return ddl;
   }
 
   std::optional<Checkpoint> read_checkpoint(const std::string& pipeline, const std::string& key) override {

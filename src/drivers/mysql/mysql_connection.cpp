@@ -17,6 +17,8 @@
 #include "drivers/mysql/mysql_dialect.h"
 #include "drivers/mysql/mysql_types.h"
 #include "core/identifiers.h"
+#include "drivers/sql/check_expr.h"
+#include "drivers/sql/source_default.h"
 #include "drivers/sql/sql_connection.h"
 #include "drivers/sql/sql_target.h"
 #include "drivers/sql/sql_text.h"
@@ -228,7 +230,8 @@ class MyConnection final : public sql::SqlConnection {
 
   std::optional<Schema> describe(const TableRef& t) override {
     std::string s = schema_of(t);
-    auto rows = query("SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE FROM information_schema.COLUMNS "
+    auto rows = query("SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, COLUMN_DEFAULT IS NOT NULL, EXTRA "
+                      "FROM information_schema.COLUMNS "
                       "WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION", {s, t.name});
     if (rows.empty()) return std::nullopt;
     std::string checks;
@@ -238,7 +241,17 @@ class MyConnection final : public sql::SqlConnection {
     Schema out;
     for (auto& r : rows) {
       bool json = checks.find("json_valid(`" + r[0] + "`)") != std::string::npos;
-      out.columns.push_back({r[0], type_from_mysql(r[1], r[2], json), r[3] == "YES"});
+      Column c{r[0], type_from_mysql(r[1], r[2], json), r[3] == "YES"};
+      std::string extra = r[6];
+      for (auto& ch : extra) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      c.identity = extra.find("auto_increment") != std::string::npos;
+      // MariaDB quotes literal defaults and writes expressions bare; MySQL 8 writes
+      // literals bare and marks expressions DEFAULT_GENERATED.
+      if (!c.identity && r[5] == "1" && extra.find("generated") == std::string::npos) {
+        if (conn_->is_mariadb() || extra.find("default_generated") != std::string::npos) c.default_value = sql::read_default(r[4]);
+        else c.default_value = {ColumnDefault::Kind::literal, r[4]};
+      }
+      out.columns.push_back(std::move(c));
     }
     for (auto& r : query("SELECT COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? "
                          "AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY ORDINAL_POSITION", {s, t.name}))
@@ -250,6 +263,62 @@ class MyConnection final : public sql::SqlConnection {
     auto rows = query("SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?", {schema_of(t), t.name});
     if (rows.empty() || rows[0][0].empty()) return std::nullopt;
     return std::atoll(rows[0][0].c_str());
+  }
+
+  TableObjects describe_objects(const TableRef& t) override {
+    TableObjects out;
+    const std::string s = schema_of(t);
+    const auto schema = describe(t);
+    if (!schema) return out;
+    std::map<std::string, std::string> refused;
+    for (auto& r : query("SELECT INDEX_NAME, NON_UNIQUE, COALESCE(COLUMN_NAME, ''), INDEX_TYPE FROM information_schema.STATISTICS "
+                         "WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND INDEX_NAME <> 'PRIMARY' ORDER BY INDEX_NAME, SEQ_IN_INDEX", {s, t.name})) {
+      if (r[3] == "FULLTEXT" || r[3] == "SPATIAL") refused[r[0]] = (r[3] == "FULLTEXT" ? "full-text index " : "spatial index ") + r[0];
+      else if (r[2].empty()) refused[r[0]] = "index " + r[0] + " (an expression index)";
+      if (refused.count(r[0])) continue;
+      if (out.indexes.empty() || out.indexes.back().name != r[0]) out.indexes.push_back({r[0], {}, r[1] == "0"});
+      out.indexes.back().columns.push_back(r[2]);
+    }
+    std::erase_if(out.indexes, [&](const IndexDef& d) { return refused.count(d.name) > 0; });
+    for (const auto& [_, why] : refused) out.not_migrated.push_back(why);
+
+    for (auto& r : query("SELECT k.CONSTRAINT_NAME, k.COLUMN_NAME, k.REFERENCED_TABLE_SCHEMA, k.REFERENCED_TABLE_NAME, "
+                         "k.REFERENCED_COLUMN_NAME, c.DELETE_RULE, c.UPDATE_RULE FROM information_schema.KEY_COLUMN_USAGE k "
+                         "JOIN information_schema.REFERENTIAL_CONSTRAINTS c ON c.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA "
+                         "AND c.CONSTRAINT_NAME = k.CONSTRAINT_NAME AND c.TABLE_NAME = k.TABLE_NAME "
+                         "WHERE k.TABLE_SCHEMA = ? AND k.TABLE_NAME = ? AND k.REFERENCED_TABLE_NAME IS NOT NULL "
+                         "ORDER BY k.CONSTRAINT_NAME, k.ORDINAL_POSITION", {s, t.name})) {
+      if (out.foreign_keys.empty() || out.foreign_keys.back().name != r[0]) {
+        ForeignKeyDef d;
+        d.name = r[0];
+        d.references = {r[2] == s ? "" : r[2], r[3]};
+        d.on_delete = r[5];
+        d.on_update = r[6];
+        out.foreign_keys.push_back(std::move(d));
+      }
+      out.foreign_keys.back().columns.push_back(r[1]);
+      out.foreign_keys.back().referenced_columns.push_back(r[4]);
+    }
+
+    if (conn_->is_mariadb())
+      for (auto& r : query("SELECT CONSTRAINT_NAME, CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS "
+                           "WHERE CONSTRAINT_SCHEMA = ? AND TABLE_NAME = ? ORDER BY CONSTRAINT_NAME", {s, t.name})) {
+        if (r[1].rfind("json_valid(", 0) == 0) continue;  // MariaDB's json type, not the user's
+        if (auto tokens = sql::read_check(r[1], schema->names())) out.checks.push_back({r[0], std::move(*tokens)});
+        else out.not_migrated.push_back("check " + r[0] + " (" + r[1] + ": not portable)");
+      }
+    for (auto& r : query("SELECT COLUMN_NAME, EXTRA FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? "
+                         "AND (EXTRA LIKE '%on update%' OR EXTRA LIKE '%GENERATED%' OR EXTRA LIKE '%PERSISTENT%') ORDER BY ORDINAL_POSITION", {s, t.name}))
+      out.not_migrated.push_back(r[1].find("on update") != std::string::npos || r[1].find("ON UPDATE") != std::string::npos
+                                     ? "ON UPDATE CURRENT_TIMESTAMP of column " + r[0]
+                                     : "generated column " + r[0] + " (copied as plain values)");
+    for (auto& r : query("SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = ? AND EVENT_OBJECT_TABLE = ? "
+                         "ORDER BY TRIGGER_NAME", {s, t.name}))
+      out.not_migrated.push_back("trigger " + r[0]);
+    for (auto& r : query("SELECT TABLE_NAME FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ? AND VIEW_DEFINITION LIKE CONCAT('%`', ?, '`%') "
+                         "ORDER BY TABLE_NAME", {s, t.name}))
+      out.not_migrated.push_back("view " + r[0]);
+    return out;
   }
 
   std::vector<std::pair<std::string, std::string>> foreign_keys(const std::string& schema) override {

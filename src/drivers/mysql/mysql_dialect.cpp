@@ -26,6 +26,35 @@ std::string MysqlDialect::key_column_suffix(const TypeInfo& t) const {
   return ty == "longtext" || ty == "longblob" ? "(255)" : "";
 }
 
+// Backslashes are escapes in MySQL's string literals (unless NO_BACKSLASH_ESCAPES).
+std::string MysqlDialect::string_literal(const std::string& text) const {
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("''") : c == '\\' ? std::string("\\\\") : std::string(1, c);
+  return out + "'";
+}
+
+// datetime(6) columns need the function at their precision; other expressions are
+// written in parentheses (MariaDB 10.2+ and MySQL 8.0.13+ take any expression there).
+std::optional<std::string> MysqlDialect::default_sql(const ColumnDefault& d, const TypeInfo& t) const {
+  using K = ColumnDefault::Kind;
+  const bool datetime = t.id == TypeId::timestamp || t.id == TypeId::timestamptz;
+  switch (d.kind) {
+    case K::current_timestamp: return datetime ? std::optional<std::string>("CURRENT_TIMESTAMP(6)") : std::nullopt;
+    case K::current_date: return t.id == TypeId::date ? std::optional<std::string>("(CURRENT_DATE)") : std::nullopt;
+    case K::current_time: return t.id == TypeId::time ? std::optional<std::string>("(CURRENT_TIME(6))") : std::nullopt;
+    case K::uuid:
+      return t.id == TypeId::uuid || t.id == TypeId::char_ || t.id == TypeId::varchar || t.id == TypeId::text
+                 ? std::optional<std::string>("(UUID())") : std::nullopt;
+    default: return Dialect::default_sql(d, t);
+  }
+}
+
+std::optional<std::string> MysqlDialect::identity_sql(const Column& c, const std::vector<std::string>&) const {
+  const auto id = c.type.id;
+  if (id == TypeId::int8 || id == TypeId::int16 || id == TypeId::int32 || id == TypeId::int64) return "AUTO_INCREMENT";
+  return std::nullopt;
+}
+
 std::string MysqlDialect::create_schema_if_missing(const std::string& schema) const {
   return "CREATE DATABASE IF NOT EXISTS " + quote(schema) + " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin";
 }

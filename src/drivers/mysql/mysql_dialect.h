@@ -16,6 +16,11 @@ class MysqlDialect final : public sql::Dialect {
   std::string type_sql(const TypeInfo& t) const override;
   TypeInfo created_type(const TypeInfo& t) const override;
   std::string key_column_suffix(const TypeInfo& t) const override;
+  std::optional<std::string> default_sql(const ColumnDefault& d, const TypeInfo& t) const override;
+  std::string boolean_literal(bool v) const override { return v ? "1" : "0"; }
+  std::string string_literal(const std::string& text) const override;
+  std::optional<std::string> identity_sql(const Column& c, const std::vector<std::string>& key) const override;
+  std::string identity_key(const std::string& column) const override { return ", KEY (" + quote(column) + ")"; }
   std::string table_options() const override { return " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"; }
   std::string create_schema_if_missing(const std::string& schema) const override;
   std::optional<std::string> create_like(const TableRef& table, const TableRef& like) const override;

@@ -2,11 +2,14 @@
 // transaction), COPY sink, upsert through a temporary table. Transactions, checkpoints,
 // the replace swap, sluice_state and the run lock come from drivers/sql over PgDialect.
 #include <algorithm>
+#include <map>
 
 #include "drivers/postgres/pg_conn.h"
 #include "drivers/postgres/pg_dialect.h"
 #include "drivers/postgres/pg_types.h"
 #include "core/identifiers.h"
+#include "drivers/sql/check_expr.h"
+#include "drivers/sql/source_default.h"
 #include "drivers/sql/sql_connection.h"
 #include "drivers/sql/sql_target.h"
 #include "drivers/sql/sql_text.h"
@@ -221,10 +224,15 @@ class PgConnection final : public sql::SqlConnection {
   std::optional<Schema> describe(const TableRef& t) override {
     std::string name = qt(t);
     auto r = conn_->exec(
-        "SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, ty.typtype = 'e', "
+        "SELECT a.attname, CASE WHEN ty.typtype = 'd' THEN format_type(ty.typbasetype, ty.typtypmod) "
+        "ELSE format_type(a.atttypid, a.atttypmod) END, a.attnotnull, "
+        "ty.typtype = 'e' OR (ty.typtype = 'd' AND (SELECT typtype FROM pg_type WHERE oid = ty.typbasetype) = 'e'), "
         "COALESCE((SELECT array_position(i.indkey::int2[], a.attnum) - array_lower(i.indkey::int2[], 1) + 1 "
-        "FROM pg_index i WHERE i.indrelid = a.attrelid AND i.indisprimary), 0) "
+        "FROM pg_index i WHERE i.indrelid = a.attrelid AND i.indisprimary), 0), "
+        "COALESCE(pg_get_expr(d.adbin, d.adrelid), ''), a.attidentity <> '', "
+        "CASE WHEN ty.typtype = 'd' THEN format_type(a.atttypid, a.atttypmod) ELSE '' END "
         "FROM pg_attribute a JOIN pg_type ty ON ty.oid = a.atttypid "
+        "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum AND a.attgenerated = '' "
         "WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
         {name.c_str()});
     if (PQntuples(r.get()) == 0) return std::nullopt;
@@ -235,6 +243,12 @@ class PgConnection final : public sql::SqlConnection {
       c.name = PQgetvalue(r.get(), i, 0);
       c.type = type_from_pg(PQgetvalue(r.get(), i, 1), PQgetvalue(r.get(), i, 3)[0] == 't');
       c.nullable = PQgetvalue(r.get(), i, 2)[0] != 't';
+      // A domain is read as its base type; plan says its constraints stay behind.
+      if (const std::string domain = PQgetvalue(r.get(), i, 7); !domain.empty()) c.type.native = domain + " (domain over " + c.type.native + ")";
+      const std::string default_text = PQgetvalue(r.get(), i, 5);
+      // serial: a default drawing from a sequence; identity: the column's own.
+      c.identity = PQgetvalue(r.get(), i, 6)[0] == 't' || default_text.rfind("nextval(", 0) == 0;
+      if (!c.identity) c.default_value = sql::read_default(default_text);
       int pos = std::atoi(PQgetvalue(r.get(), i, 4));
       if (pos > 0) pk.emplace_back(pos, c.name);
       s.columns.push_back(std::move(c));
@@ -242,6 +256,87 @@ class PgConnection final : public sql::SqlConnection {
     std::sort(pk.begin(), pk.end());
     for (auto& [_, n] : pk) s.primary_key.push_back(n);
     return s;
+  }
+
+  TableObjects describe_objects(const TableRef& t) override {
+    TableObjects out;
+    const std::string name = qt(t);
+    const auto schema = describe(t);
+    if (!schema) return out;
+    // One row per key column; expression, partial and non-btree indexes are named, not copied.
+    auto ix = conn_->exec(
+        "SELECT ic.relname, i.indisunique, i.indexprs IS NOT NULL OR i.indpred IS NOT NULL, am.amname, "
+        "COALESCE(a.attname, ''), EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid AND c.contype = 'x') "
+        "FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_am am ON am.oid = ic.relam "
+        "CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, n) "
+        "LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum "
+        "WHERE i.indrelid = to_regclass($1) AND NOT i.indisprimary AND k.n <= i.indnkeyatts ORDER BY ic.relname, k.n",
+        {name.c_str()});
+    std::map<std::string, std::string> refused;
+    for (int i = 0; i < PQntuples(ix.get()); ++i) {
+      const std::string index = PQgetvalue(ix.get(), i, 0), am = PQgetvalue(ix.get(), i, 3);
+      if (PQgetvalue(ix.get(), i, 5)[0] == 't') refused[index] = "exclusion constraint " + index;
+      else if (PQgetvalue(ix.get(), i, 2)[0] == 't') refused[index] = "index " + index + " (an expression or partial index)";
+      else if (am != "btree") refused[index] = "index " + index + " (a " + am + " index)";
+      if (refused.count(index)) continue;
+      if (out.indexes.empty() || out.indexes.back().name != index) out.indexes.push_back({index, {}, PQgetvalue(ix.get(), i, 1)[0] == 't'});
+      out.indexes.back().columns.push_back(PQgetvalue(ix.get(), i, 4));
+    }
+    std::erase_if(out.indexes, [&](const IndexDef& d) { return refused.count(d.name) > 0; });
+    for (const auto& [_, why] : refused) out.not_migrated.push_back(why);
+
+    auto fk = conn_->exec(
+        "SELECT c.conname, rn.nspname, rc.relname, c.confdeltype, c.confupdtype, a.attname, ra.attname, "
+        "rn.oid = (SELECT relnamespace FROM pg_class WHERE oid = c.conrelid) "
+        "FROM pg_constraint c JOIN pg_class rc ON rc.oid = c.confrelid JOIN pg_namespace rn ON rn.oid = rc.relnamespace "
+        "CROSS JOIN LATERAL unnest(c.conkey, c.confkey) WITH ORDINALITY AS k(col, ref, n) "
+        "JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.col "
+        "JOIN pg_attribute ra ON ra.attrelid = c.confrelid AND ra.attnum = k.ref "
+        "WHERE c.contype = 'f' AND c.conrelid = to_regclass($1) ORDER BY c.conname, k.n",
+        {name.c_str()});
+    auto action = [](char c) -> std::string {
+      switch (c) {
+        case 'r': return "RESTRICT";
+        case 'c': return "CASCADE";
+        case 'n': return "SET NULL";
+        case 'd': return "SET DEFAULT";
+        default: return "NO ACTION";
+      }
+    };
+    for (int i = 0; i < PQntuples(fk.get()); ++i) {
+      const std::string conname = PQgetvalue(fk.get(), i, 0);
+      if (out.foreign_keys.empty() || out.foreign_keys.back().name != conname) {
+        ForeignKeyDef d;
+        d.name = conname;
+        d.references = {PQgetvalue(fk.get(), i, 7)[0] == 't' ? "" : PQgetvalue(fk.get(), i, 1), PQgetvalue(fk.get(), i, 2)};
+        d.on_delete = action(PQgetvalue(fk.get(), i, 3)[0]);
+        d.on_update = action(PQgetvalue(fk.get(), i, 4)[0]);
+        out.foreign_keys.push_back(std::move(d));
+      }
+      out.foreign_keys.back().columns.push_back(PQgetvalue(fk.get(), i, 5));
+      out.foreign_keys.back().referenced_columns.push_back(PQgetvalue(fk.get(), i, 6));
+    }
+
+    auto ck = conn_->exec("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'c' AND conrelid = to_regclass($1) "
+                          "ORDER BY conname", {name.c_str()});
+    for (int i = 0; i < PQntuples(ck.get()); ++i) {
+      std::string def = PQgetvalue(ck.get(), i, 1);
+      if (def.size() > 10 && def.compare(def.size() - 10, 10, " NOT VALID") == 0) def.resize(def.size() - 10);
+      if (def.rfind("CHECK (", 0) == 0 && def.back() == ')') def = def.substr(7, def.size() - 8);
+      if (auto tokens = sql::read_check(def, schema->names())) out.checks.push_back({PQgetvalue(ck.get(), i, 0), std::move(*tokens)});
+      else out.not_migrated.push_back("check " + std::string(PQgetvalue(ck.get(), i, 0)) + " (" + def + ": not portable)");
+    }
+
+    auto other = conn_->exec(
+        "SELECT 'trigger ' || tgname FROM pg_trigger WHERE tgrelid = to_regclass($1) AND NOT tgisinternal "
+        "UNION ALL SELECT 'generated column ' || attname || ' (copied as plain values)' FROM pg_attribute "
+        "WHERE attrelid = to_regclass($1) AND attgenerated <> '' "
+        "UNION ALL SELECT DISTINCT 'view ' || v.oid::regclass::text FROM pg_depend d JOIN pg_rewrite w ON w.oid = d.objid "
+        "JOIN pg_class v ON v.oid = w.ev_class WHERE d.classid = 'pg_rewrite'::regclass AND d.refclassid = 'pg_class'::regclass "
+        "AND d.refobjid = to_regclass($1) AND v.oid <> d.refobjid ORDER BY 1",
+        {name.c_str()});
+    for (int i = 0; i < PQntuples(other.get()); ++i) out.not_migrated.push_back(PQgetvalue(other.get(), i, 0));
+    return out;
   }
 
   std::vector<std::pair<std::string, std::string>> foreign_keys(const std::string& schema) override {

@@ -11,6 +11,8 @@ class PgDialect final : public sql::Dialect {
   const std::string& placeholder(std::size_t i) const override;
   std::string type_sql(const TypeInfo& t) const override;
   TypeInfo created_type(const TypeInfo& t) const override;
+  std::optional<std::string> default_sql(const ColumnDefault& d, const TypeInfo& t) const override;
+  std::optional<std::string> identity_sql(const Column& c, const std::vector<std::string>& key) const override;
   std::optional<std::string> create_like(const TableRef& table, const TableRef& like) const override;
   std::optional<std::pair<std::string, std::vector<std::string>>> swap_dependents(const TableRef& live) const override;
   std::string empty_table(const TableRef& t) const override { return "TRUNCATE " + quote_table(t); }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "drivers/sql/check_expr.h"
 #include "drivers/sql/sql_text.h"
 
 namespace sluice::sql {
@@ -27,14 +28,103 @@ std::string Dialect::marks(std::size_t first, std::size_t n) const {
   return out;
 }
 
-std::string Dialect::create_table(const TableRef& table, const Schema& schema, const std::vector<std::string>& key) const {
+namespace {
+
+bool integer_type(const TypeInfo& t) {
+  return t.id == TypeId::int8 || t.id == TypeId::int16 || t.id == TypeId::int32 || t.id == TypeId::int64;
+}
+
+bool numeric_type(const TypeInfo& t) {
+  return integer_type(t) || t.id == TypeId::decimal || t.id == TypeId::float32 || t.id == TypeId::float64;
+}
+
+bool textual(const TypeInfo& t) {
+  return t.id == TypeId::text || t.id == TypeId::varchar || t.id == TypeId::char_ || t.id == TypeId::enum_;
+}
+
+bool plain_number(const std::string& s) {
+  if (s.empty()) return false;
+  std::size_t digits = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c >= '0' && c <= '9') ++digits;
+    else if (!(c == '.' || ((c == '-' || c == '+') && i == 0) || c == 'e' || c == 'E')) return false;
+  }
+  return digits > 0;
+}
+
+std::string column_list(const Dialect& d, const std::vector<std::string>& columns) {
+  std::string out;
+  for (const auto& c : columns) out += (out.empty() ? "" : ", ") + d.quote(c);
+  return out;
+}
+
+std::string foreign_key_clause(const Dialect& d, const ForeignKeyDef& fk) {
+  std::string sql = "CONSTRAINT " + d.quote(fk.name) + " FOREIGN KEY (" + column_list(d, fk.columns) + ") REFERENCES " +
+                    d.quote_table(fk.references) + " (" + column_list(d, fk.referenced_columns) + ")";
+  if (fk.on_delete != "NO ACTION") sql += " ON DELETE " + fk.on_delete;
+  if (fk.on_update != "NO ACTION") sql += " ON UPDATE " + fk.on_update;
+  return sql;
+}
+
+}  // namespace
+
+std::string Dialect::string_literal(const std::string& text) const {
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
+  return out + "'";
+}
+
+std::optional<std::string> Dialect::default_sql(const ColumnDefault& d, const TypeInfo& t) const {
+  using K = ColumnDefault::Kind;
+  const bool temporal = t.id == TypeId::timestamp || t.id == TypeId::timestamptz || textual(t);
+  switch (d.kind) {
+    case K::none: case K::untranslatable: return std::nullopt;
+    case K::null: return "NULL";
+    case K::literal:
+      if (t.id == TypeId::boolean) {
+        if (d.text == "true" || d.text == "1" || d.text == "t") return boolean_literal(true);
+        if (d.text == "false" || d.text == "0" || d.text == "f") return boolean_literal(false);
+        return std::nullopt;
+      }
+      if (numeric_type(t)) return plain_number(d.text) ? std::optional<std::string>(d.text) : std::nullopt;
+      // MySQL's zero dates exist nowhere else.
+      if (d.text.rfind("0000-00-00", 0) == 0 || t.id == TypeId::bytes) return std::nullopt;
+      return string_literal(d.text);
+    case K::current_timestamp: return temporal ? std::optional<std::string>("CURRENT_TIMESTAMP") : std::nullopt;
+    case K::current_date: return temporal || t.id == TypeId::date ? std::optional<std::string>("CURRENT_DATE") : std::nullopt;
+    case K::current_time: return temporal || t.id == TypeId::time ? std::optional<std::string>("CURRENT_TIME") : std::nullopt;
+    case K::uuid: return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> Dialect::identity_sql(const Column&, const std::vector<std::string>&) const { return std::nullopt; }
+
+std::string Dialect::create_table(const TableRef& table, const Schema& schema, const std::vector<std::string>& key,
+                                  const TableObjects& objects, std::vector<std::string>* left_out) const {
+  auto leave_out = [&](const std::string& what) {
+    if (left_out) left_out->push_back(what);
+  };
+  const auto& pk = key.empty() ? schema.primary_key : key;
   std::string sql = "CREATE TABLE " + quote_table(table) + " (";
+  std::string extra_keys;
   for (std::size_t i = 0; i < schema.columns.size(); ++i) {
     const auto& c = schema.columns[i];
-    sql += (i ? ", " : "") + quote(c.name) + " " + type_sql(c.type);
+    const auto identity = c.identity ? identity_sql(c, pk) : std::nullopt;
+    if (c.identity && !identity) leave_out("identity of column " + c.name + " (" + names().dialect + " cannot number a " + describe(c.type) +
+                                           (pk.size() == 1 && pk[0] == c.name ? "" : " column outside a one-column primary key") + ")");
+    sql += (i ? ", " : "") + quote(c.name) + " " + (identity ? identity_type(c) : type_sql(c.type));
     if (!c.nullable) sql += " NOT NULL";
+    if (identity) {
+      if (!identity->empty()) sql += " " + *identity;
+      if (pk.empty() || pk[0] != c.name) extra_keys += identity_key(c.name);
+    } else if (c.default_value.kind != ColumnDefault::Kind::none && c.default_value.kind != ColumnDefault::Kind::null) {
+      // (DEFAULT NULL is what a column without a default does anyway.)
+      if (auto d = default_sql(c.default_value, c.type)) sql += " DEFAULT " + *d;
+      else leave_out("default of column " + c.name + " (" + (c.default_value.text.empty() ? "a generated value" : c.default_value.text) + ")");
+    }
   }
-  const auto& pk = key.empty() ? schema.primary_key : key;
   if (!pk.empty()) {
     sql += ", PRIMARY KEY (";
     for (std::size_t i = 0; i < pk.size(); ++i) {
@@ -43,7 +133,25 @@ std::string Dialect::create_table(const TableRef& table, const Schema& schema, c
     }
     sql += ")";
   }
+  sql += extra_keys;
+  for (const auto& check : objects.checks)
+    sql += ", CONSTRAINT " + quote(check.name) + " CHECK (" + write_check(check.expression, [&](const std::string& n) { return quote(n); }) + ")";
+  if (foreign_keys_in_create())
+    for (const auto& fk : objects.foreign_keys) sql += ", " + foreign_key_clause(*this, fk);
   return sql + ")" + table_options();
+}
+
+std::string Dialect::create_index(const TableRef& table, const IndexDef& index, const Schema& schema) const {
+  std::string cols;
+  for (const auto& c : index.columns) {
+    cols += (cols.empty() ? "" : ", ") + quote(c);
+    if (auto idx = schema.index_of(c)) cols += key_column_suffix(schema.columns[*idx].type);
+  }
+  return std::string("CREATE ") + (index.unique ? "UNIQUE " : "") + "INDEX " + quote(index.name) + " ON " + quote_table(table) + " (" + cols + ")";
+}
+
+std::string Dialect::add_foreign_key(const TableRef& table, const ForeignKeyDef& fk) const {
+  return "ALTER TABLE " + quote_table(table) + " ADD " + foreign_key_clause(*this, fk);
 }
 
 std::string Dialect::drop_table_if_exists(const TableRef& t) const { return "DROP TABLE IF EXISTS " + quote_table(t); }

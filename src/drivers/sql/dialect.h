@@ -35,11 +35,31 @@ class Dialect {
   virtual TypeInfo created_type(const TypeInfo& t) const = 0;
   // Added after a key column in PRIMARY KEY (...) (MySQL's prefix for text keys).
   virtual std::string key_column_suffix(const TypeInfo&) const { return {}; }
+  // The expression after DEFAULT for `d` on a column of type `t`; nullopt when the
+  // dialect cannot say it (the default is then reported, not guessed).
+  virtual std::optional<std::string> default_sql(const ColumnDefault& d, const TypeInfo& t) const;
+  virtual std::string boolean_literal(bool v) const { return v ? "TRUE" : "FALSE"; }
+  virtual std::string string_literal(const std::string& text) const;
+  // What makes column `c` numbered by the database, after its type (and the type to
+  // give it, where the dialect needs a particular one); nullopt: it cannot be here.
+  virtual std::optional<std::string> identity_sql(const Column& c, const std::vector<std::string>& key) const;
+  virtual std::string identity_type(const Column& c) const { return type_sql(c.type); }
+  // What CREATE TABLE needs beside an identity column that is not the key's first (MySQL: an index).
+  virtual std::string identity_key(const std::string&) const { return {}; }
   // After the closing parenthesis of CREATE TABLE (engine, charset).
   virtual std::string table_options() const { return {}; }
 
   // ---- DDL ----
-  std::string create_table(const TableRef& table, const Schema& schema, const std::vector<std::string>& key) const;
+  // CREATE TABLE with the columns (type, NOT NULL, DEFAULT or identity), the primary key
+  // (`key`, else the schema's), the checks of `objects` and, where foreign keys cannot be
+  // added later (SQLite), its foreign keys. What the dialect cannot express is left out
+  // and, when `left_out` is given, named there ("default of column c (expr)").
+  std::string create_table(const TableRef& table, const Schema& schema, const std::vector<std::string>& key,
+                           const TableObjects& objects = {}, std::vector<std::string>* left_out = nullptr) const;
+  std::string create_index(const TableRef& table, const IndexDef& index, const Schema& schema) const;
+  std::string add_foreign_key(const TableRef& table, const ForeignKeyDef& fk) const;
+  // SQLite cannot ALTER TABLE ... ADD CONSTRAINT: its foreign keys are part of CREATE TABLE.
+  virtual bool foreign_keys_in_create() const { return false; }
   std::string drop_table_if_exists(const TableRef& t) const;
   virtual std::string create_schema_if_missing(const std::string& schema) const;
   // An empty table with the definition (columns, keys, indexes) of `like`; nullopt when

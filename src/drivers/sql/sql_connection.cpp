@@ -1,5 +1,7 @@
 #include "drivers/sql/sql_connection.h"
 
+#include <algorithm>
+
 #include "drivers/sql/server_lock.h"
 #include "drivers/sql/sql_target.h"
 #include "drivers/sql/state_table.h"
@@ -53,7 +55,7 @@ Schema SqlConnection::prepare_table(const LoadRequest& req) {
     if (req.create == CreateMode::never)
       throw Error(ErrorClass::config,
                   "target table " + req.table.display() + " does not exist in " + cfg_.display() + " and create is never");
-    s.exec(create_table_sql(req.table, req.schema, req.key));
+    s.exec(table_ddl(req.table, req.schema, req.key, req.objects).create_table);
     existing = describe(req.table);
     if (!existing) throw Error(ErrorClass::internal, "created " + req.table.display() + " but cannot see it");
   }
@@ -74,6 +76,48 @@ bool SqlConnection::prepare_staging(const LoadRequest& req) {
   if (auto like = dialect().create_like(staging, req.table)) s.exec(*like);
   else copy_definition(staging, req.table);
   return false;
+}
+
+TableDdl SqlConnection::table_ddl(const TableRef& table, const Schema& schema, const std::vector<std::string>& key,
+                                  const TableObjects& objects) {
+  TableDdl ddl;
+  ddl.create_table = dialect().create_table(table, schema, key, objects, &ddl.not_migrated);
+  for (const auto& index : objects.indexes) ddl.after_load.push_back(dialect().create_index(table, index, schema));
+  if (!dialect().foreign_keys_in_create())
+    for (const auto& fk : objects.foreign_keys) ddl.after_load.push_back(dialect().add_foreign_key(table, fk));
+  return ddl;
+}
+
+std::vector<std::string> SqlConnection::build_objects(const TableRef& table, const Schema& schema, const TableObjects& objects,
+                                                      bool foreign_keys) {
+  if (foreign_keys && dialect().foreign_keys_in_create()) return {};
+  const TableObjects present = describe_objects(table);
+  const auto& rule = dialect().names();
+  // Index and constraint names are separate name spaces (MySQL names a foreign key's
+  // index after it).
+  auto has_index = [&](const std::string& name) {
+    return std::any_of(present.indexes.begin(), present.indexes.end(), [&](const IndexDef& i) { return rule.key(i.name) == rule.key(name); });
+  };
+  auto has_foreign_key = [&](const std::string& name) {
+    return std::any_of(present.foreign_keys.begin(), present.foreign_keys.end(),
+                       [&](const ForeignKeyDef& f) { return rule.key(f.name) == rule.key(name); });
+  };
+  std::vector<std::string> built;
+  Session& s = session(true);
+  if (!foreign_keys) {
+    for (const auto& index : objects.indexes)
+      if (!has_index(index.name)) {
+        s.exec(dialect().create_index(table, index, schema));
+        built.push_back((index.unique ? "unique index " : "index ") + index.name);
+      }
+  } else {
+    for (const auto& fk : objects.foreign_keys)
+      if (!has_foreign_key(fk.name)) {
+        s.exec(dialect().add_foreign_key(table, fk));
+        built.push_back("foreign key " + fk.name);
+      }
+  }
+  return built;
 }
 
 void SqlConnection::copy_definition(const TableRef&, const TableRef& live) {

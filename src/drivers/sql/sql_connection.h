@@ -23,9 +23,10 @@ class SqlConnection : public Connection {
 
   std::string column_type_sql(const TypeInfo& t) override { return dialect().type_sql(t); }
   TypeInfo created_type(const TypeInfo& t) override { return dialect().created_type(t); }
-  std::string create_table_sql(const TableRef& table, const Schema& schema, const std::vector<std::string>& key) override {
-    return dialect().create_table(table, schema, key);
-  }
+  TableDdl table_ddl(const TableRef& table, const Schema& schema, const std::vector<std::string>& key,
+                     const TableObjects& objects) override;
+  std::vector<std::string> build_objects(const TableRef& table, const Schema& schema, const TableObjects& objects,
+                                         bool foreign_keys) override;
 
   std::optional<Checkpoint> read_checkpoint(const std::string& pipeline, const std::string& state_key) override;
   void write_checkpoint(const std::string& pipeline, const std::string& state_key, const Checkpoint& cp) override;

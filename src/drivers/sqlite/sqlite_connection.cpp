@@ -6,6 +6,7 @@
 
 #include "drivers/file_lock.h"
 #include "core/identifiers.h"
+#include "drivers/sql/source_default.h"
 #include "drivers/sql/sql_connection.h"
 #include "drivers/sql/sql_target.h"
 #include "drivers/sql/sql_text.h"
@@ -172,10 +173,11 @@ class SqliteConnection final : public sql::SqlConnection {
   std::optional<Schema> describe(const TableRef& table) override {
     Db* db = reader();
     if (!db) return std::nullopt;
-    Stmt st(*db, "SELECT name, type, \"notnull\", pk FROM pragma_table_info(?)");
+    Stmt st(*db, "SELECT name, type, \"notnull\", pk, COALESCE(dflt_value, ''), upper(type) = 'INTEGER' FROM pragma_table_info(?)");
     sqlite3_bind_text(st.get(), 1, table.name.c_str(), -1, SQLITE_TRANSIENT);
     Schema s;
     std::vector<std::pair<int, std::string>> pk;
+    std::vector<bool> integer_declared;
     while (st.step()) {
       Column c;
       c.name = st.text(0);
@@ -183,12 +185,85 @@ class SqliteConnection final : public sql::SqlConnection {
       c.nullable = sqlite3_column_int(st.get(), 2) == 0;
       int pkpos = sqlite3_column_int(st.get(), 3);
       if (pkpos > 0) pk.emplace_back(pkpos, c.name);
+      c.default_value = sql::read_default(st.text(4));
       s.columns.push_back(std::move(c));
+      integer_declared.push_back(sqlite3_column_int(st.get(), 5) != 0);
     }
     if (s.columns.empty()) return std::nullopt;
     std::sort(pk.begin(), pk.end());
     for (auto& [_, n] : pk) s.primary_key.push_back(n);
+    // INTEGER PRIMARY KEY makes the column the rowid: numbered by SQLite.
+    if (s.primary_key.size() == 1)
+      for (std::size_t i = 0; i < s.columns.size(); ++i)
+        if (s.columns[i].name == s.primary_key[0] && integer_declared[i]) s.columns[i].identity = true;
     return s;
+  }
+
+  TableObjects describe_objects(const TableRef& table) override {
+    TableObjects out;
+    const auto schema = describe(table);
+    if (!schema) return out;
+    Db& db = *reader();
+    Stmt list(db, "SELECT name, \"unique\", origin, partial FROM pragma_index_list(?) WHERE origin <> 'pk' ORDER BY name");
+    sqlite3_bind_text(list.get(), 1, table.name.c_str(), -1, SQLITE_TRANSIENT);
+    while (list.step()) {
+      const std::string index = list.text(0);
+      if (sqlite3_column_int(list.get(), 3)) {
+        out.not_migrated.push_back("index " + index + " (a partial index)");
+        continue;
+      }
+      IndexDef d{index, {}, sqlite3_column_int(list.get(), 1) != 0};
+      Stmt cols(db, "SELECT COALESCE(name, '') FROM pragma_index_info(?) ORDER BY seqno");
+      sqlite3_bind_text(cols.get(), 1, index.c_str(), -1, SQLITE_TRANSIENT);
+      bool expression = false;
+      while (cols.step()) {
+        d.columns.push_back(cols.text(0));
+        expression = expression || d.columns.back().empty();
+      }
+      if (expression) {
+        out.not_migrated.push_back("index " + index + " (an expression index)");
+        continue;
+      }
+      // UNIQUE constraints have SQLite's internal names: named the way PostgreSQL would.
+      if (index.rfind("sqlite_autoindex_", 0) == 0) {
+        d.name = table.name;
+        for (const auto& c : d.columns) d.name += "_" + c;
+        d.name += "_key";
+      }
+      out.indexes.push_back(std::move(d));
+    }
+    // Foreign keys have no names in SQLite: "<table>_<columns>_fkey", as PostgreSQL names them.
+    Stmt fks(db, "SELECT id, \"table\", \"from\", COALESCE(\"to\", ''), on_delete, on_update FROM pragma_foreign_key_list(?) ORDER BY id, seq");
+    sqlite3_bind_text(fks.get(), 1, table.name.c_str(), -1, SQLITE_TRANSIENT);
+    int current = -1;
+    while (fks.step()) {
+      if (sqlite3_column_int(fks.get(), 0) != current) {
+        current = sqlite3_column_int(fks.get(), 0);
+        ForeignKeyDef d;
+        d.references = {"", fks.text(1)};
+        d.on_delete = fks.text(4);
+        d.on_update = fks.text(5);
+        out.foreign_keys.push_back(std::move(d));
+      }
+      auto& d = out.foreign_keys.back();
+      d.columns.push_back(fks.text(2));
+      d.referenced_columns.push_back(fks.text(3));
+    }
+    for (auto& d : out.foreign_keys) {
+      d.name = table.name;
+      for (const auto& c : d.columns) d.name += "_" + c;
+      d.name += "_fkey";
+      // REFERENCES parent without columns: the parent's primary key.
+      if (std::find(d.referenced_columns.begin(), d.referenced_columns.end(), "") != d.referenced_columns.end())
+        if (auto parent = describe(d.references); parent && parent->primary_key.size() == d.columns.size()) d.referenced_columns = parent->primary_key;
+    }
+    Stmt other(db, "SELECT 'trigger ' || name FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = ?1 "
+                   "UNION ALL SELECT 'view ' || name FROM sqlite_schema WHERE type = 'view' AND instr(lower(sql), lower(?1)) > 0 "
+                   "UNION ALL SELECT 'check constraints (SQLite''s are not read)' FROM sqlite_schema "
+                   "WHERE type = 'table' AND name = ?1 AND instr(upper(sql), 'CHECK') > 0");
+    sqlite3_bind_text(other.get(), 1, table.name.c_str(), -1, SQLITE_TRANSIENT);
+    while (other.step()) out.not_migrated.push_back(other.text(0));
+    return out;
   }
 
   std::vector<std::pair<std::string, std::string>> foreign_keys(const std::string&) override {

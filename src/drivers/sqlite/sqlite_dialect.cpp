@@ -14,6 +14,13 @@ const ident::NameRule& SqliteDialect::names() const { return sqlite::names(); }
 std::string SqliteDialect::type_sql(const TypeInfo& t) const { return declared_type(t); }
 TypeInfo SqliteDialect::created_type(const TypeInfo& t) const { return type_from_declared(declared_type(t)); }
 
+std::optional<std::string> SqliteDialect::identity_sql(const Column& c, const std::vector<std::string>& key) const {
+  const auto id = c.type.id;
+  const bool integer = id == TypeId::int8 || id == TypeId::int16 || id == TypeId::int32 || (id == TypeId::int64 && !c.type.is_unsigned);
+  if (integer && key.size() == 1 && key[0] == c.name) return std::string();
+  return std::nullopt;
+}
+
 std::string SqliteDialect::state_table_ddl() const {
   return "CREATE TABLE IF NOT EXISTS sluice_state (pipeline TEXT NOT NULL, step TEXT NOT NULL, run_id TEXT NOT NULL, "
          "last_key TEXT NOT NULL, rows_committed INTEGER NOT NULL, completed INTEGER NOT NULL, "

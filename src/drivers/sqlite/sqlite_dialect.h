@@ -12,6 +12,11 @@ class SqliteDialect final : public sql::Dialect {
   const ident::NameRule& names() const override;
   std::string type_sql(const TypeInfo& t) const override;
   TypeInfo created_type(const TypeInfo& t) const override;
+  std::string boolean_literal(bool v) const override { return v ? "1" : "0"; }
+  // INTEGER PRIMARY KEY: the column is the rowid, and an insert without it numbers itself.
+  std::optional<std::string> identity_sql(const Column& c, const std::vector<std::string>& key) const override;
+  std::string identity_type(const Column&) const override { return "INTEGER"; }
+  bool foreign_keys_in_create() const override { return true; }
   std::string create_schema_if_missing(const std::string&) const override { return {}; }
   std::string begin() const override { return "BEGIN IMMEDIATE"; }
   std::string now() const override { return "strftime('%Y-%m-%d %H:%M:%f', 'now')"; }
