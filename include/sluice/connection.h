@@ -2,6 +2,7 @@
 // A driver's open connection to one configured database or folder. Everything the
 // runner and the CLI need from a database goes through this interface; drivers map
 // their library's errors to sluice::Error before they leave these methods.
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -67,11 +68,9 @@ class Connection {
                              const TableObjects& objects) = 0;
   // After a load: creates each secondary index (or, with `foreign_keys`, each foreign
   // key) of `objects` that `table` does not have yet, one statement each, so that a
-  // rerun after a kill builds only what is missing. Returns what it created.
-  virtual std::vector<std::string> build_objects(const TableRef& /*table*/, const Schema& /*schema*/,
-                                                 const TableObjects& /*objects*/, bool /*foreign_keys*/) {
-    return {};
-  }
+  // rerun after a kill builds only what is missing. Calls built("index x") after each.
+  virtual void build_objects(const TableRef& /*table*/, const Schema& /*schema*/, const TableObjects& /*objects*/,
+                             bool /*foreign_keys*/, const std::function<void(const std::string&)>& /*built*/) {}
 
   // The checkpoint saved for one step (state_key), if any.
   virtual std::optional<Checkpoint> read_checkpoint(const std::string& pipeline, const std::string& state_key) = 0;

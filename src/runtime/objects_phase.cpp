@@ -63,10 +63,10 @@ int build_step_objects(const Pipeline& p, const DriverRegistry& drivers, const s
     for (bool foreign_keys : {false, true})
       for (std::size_t i : mine) {
         const plan::UnitPlan& u = *step_units[i];
-        for (const auto& what : target->build_objects(u.load.table, u.load.schema, u.load.objects, foreign_keys)) {
+        target->build_objects(u.load.table, u.load.schema, u.load.objects, foreign_keys, [&](const std::string& what) {
           spdlog::info("step {}: created {} on {}", u.name, what, u.load.table.display());
           ++results[i]->objects_built;
-        }
+        });
       }
     for (std::size_t i : mine) {
       const plan::UnitPlan& u = *step_units[i];

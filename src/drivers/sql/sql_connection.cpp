@@ -88,36 +88,36 @@ TableDdl SqlConnection::table_ddl(const TableRef& table, const Schema& schema, c
   return ddl;
 }
 
-std::vector<std::string> SqlConnection::build_objects(const TableRef& table, const Schema& schema, const TableObjects& objects,
-                                                      bool foreign_keys) {
-  if (foreign_keys && dialect().foreign_keys_in_create()) return {};
-  const TableObjects present = describe_objects(table);
+void SqlConnection::build_objects(const TableRef& table, const Schema& schema, const TableObjects& objects, bool foreign_keys,
+                                  const std::function<void(const std::string&)>& built) {
+  if (foreign_keys && dialect().foreign_keys_in_create()) return;
   const auto& rule = dialect().names();
   // Index and constraint names are separate name spaces (MySQL names a foreign key's
   // index after it).
-  auto has_index = [&](const std::string& name) {
-    return std::any_of(present.indexes.begin(), present.indexes.end(), [&](const IndexDef& i) { return rule.key(i.name) == rule.key(name); });
+  auto present = [&](const std::string& name) {
+    const TableObjects now = describe_objects(table);
+    if (foreign_keys)
+      return std::any_of(now.foreign_keys.begin(), now.foreign_keys.end(), [&](const ForeignKeyDef& f) { return rule.key(f.name) == rule.key(name); });
+    return std::any_of(now.indexes.begin(), now.indexes.end(), [&](const IndexDef& i) { return rule.key(i.name) == rule.key(name); });
   };
-  auto has_foreign_key = [&](const std::string& name) {
-    return std::any_of(present.foreign_keys.begin(), present.foreign_keys.end(),
-                       [&](const ForeignKeyDef& f) { return rule.key(f.name) == rule.key(name); });
-  };
-  std::vector<std::string> built;
   Session& s = session(true);
-  if (!foreign_keys) {
+  auto build = [&](const std::string& name, const std::string& ddl, const std::string& what) {
+    if (present(name)) return;
+    try {
+      s.exec(ddl);
+    } catch (const Error&) {
+      // A killed run's statement can outlive its client on the server and finish while
+      // this one waits for it: then the object exists, built once.
+      if (present(name)) return;
+      throw;
+    }
+    built(what);
+  };
+  if (!foreign_keys)
     for (const auto& index : objects.indexes)
-      if (!has_index(index.name)) {
-        s.exec(dialect().create_index(table, index, schema));
-        built.push_back((index.unique ? "unique index " : "index ") + index.name);
-      }
-  } else {
-    for (const auto& fk : objects.foreign_keys)
-      if (!has_foreign_key(fk.name)) {
-        s.exec(dialect().add_foreign_key(table, fk));
-        built.push_back("foreign key " + fk.name);
-      }
-  }
-  return built;
+      build(index.name, dialect().create_index(table, index, schema), (index.unique ? "unique index " : "index ") + index.name);
+  else
+    for (const auto& fk : objects.foreign_keys) build(fk.name, dialect().add_foreign_key(table, fk), "foreign key " + fk.name);
 }
 
 void SqlConnection::copy_definition(const TableRef&, const TableRef& live) {

@@ -25,8 +25,8 @@ class SqlConnection : public Connection {
   TypeInfo created_type(const TypeInfo& t) override { return dialect().created_type(t); }
   TableDdl table_ddl(const TableRef& table, const Schema& schema, const std::vector<std::string>& key,
                      const TableObjects& objects) override;
-  std::vector<std::string> build_objects(const TableRef& table, const Schema& schema, const TableObjects& objects,
-                                         bool foreign_keys) override;
+  void build_objects(const TableRef& table, const Schema& schema, const TableObjects& objects, bool foreign_keys,
+                     const std::function<void(const std::string&)>& built) override;
 
   std::optional<Checkpoint> read_checkpoint(const std::string& pipeline, const std::string& state_key) override;
   void write_checkpoint(const std::string& pipeline, const std::string& state_key, const Checkpoint& cp) override;
