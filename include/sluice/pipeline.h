@@ -86,6 +86,9 @@ struct TransformConfig {
   std::string expression;            // filter
   std::string path;                  // lua file, absolute
   std::string salt;                  // mask: prepended to values before hashing
+  // The tables of a whole-database step it applies to (globs over source table names,
+  // "schema.table" for qualified ones); empty: every table.
+  std::vector<std::string> tables;
   SourceLocation location;
 };
 

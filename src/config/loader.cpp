@@ -359,11 +359,19 @@ TransformConfig read_transform(Reader& r, const YAML::Node& n) {
   t.location = r.at(n);
   std::vector<std::string> kinds;
   for (const auto& spec : transforms::transform_specs()) kinds.push_back(spec.kind);
-  if (!n.IsMap() || n.size() != 1) {
-    r.error(n, "a transform must be a mapping with exactly one of: " + Reader::join(kinds));
+  // One kind, and optionally the tables it is for: {drop: [location], tables: ["stores"]}.
+  const bool for_tables = n.IsMap() && n["tables"];
+  if (!n.IsMap() || n.size() != (for_tables ? 2u : 1u)) {
+    r.error(n, "a transform must be a mapping with exactly one of: " + Reader::join(kinds) + " (and optionally tables:)");
     return t;
   }
-  auto kv = *n.begin();
+  if (for_tables) {
+    t.tables = r.names(n["tables"], "transform tables");
+    if (t.tables.empty()) r.error(n["tables"], "transform tables: needs at least one table name or pattern");
+  }
+  YAML::const_iterator it = n.begin();
+  if (it->first.IsScalar() && it->first.Scalar() == "tables") ++it;
+  auto kv = *it;
   if (!kv.first.IsScalar()) {
     r.error(kv.first, "a transform's kind must be a name");
     return t;

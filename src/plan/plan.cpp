@@ -161,10 +161,27 @@ void fold_names(const StepConfig& step, const std::string& unit, Schema& schema)
   for (auto& k : schema.primary_key) k = targets::target_name(step.load, k);
 }
 
+bool applies_to(const TransformConfig& t, const TableRef& table) {
+  if (t.tables.empty()) return true;
+  for (const auto& pattern : t.tables)
+    if (glob_match(pattern, pattern.find('.') == std::string::npos ? table.name : table.display())) return true;
+  return false;
+}
+
 // What is written: the columns after the transforms, into which table, how.
 void plan_load(const Pipeline& p, const StepConfig& step, const Options& o, UnitPlan& u) {
+  for (const auto& tc : step.transforms)
+    if (applies_to(tc, u.source_table)) u.transforms.push_back(tc);
   Schema schema = u.source_schema;
-  for (const auto& tc : step.transforms) schema = make_transform(tc)->bind(schema);
+  for (const auto& tc : u.transforms) {
+    try {
+      schema = make_transform(tc)->bind(schema);
+    } catch (const Error& e) {
+      // Which table it failed for, when the step has several.
+      if (!step.extract.tables) throw;
+      throw Error(e.error_class(), "step " + u.name + ": " + e.what() + " (give the transform tables: to apply it to some tables only)");
+    }
+  }
   if (step.load.lower_identifiers) fold_names(step, u.name, schema);
   LoadRequest& l = u.load;
   l.table = u.target_table;
@@ -184,8 +201,9 @@ void plan_load(const Pipeline& p, const StepConfig& step, const Options& o, Unit
 }
 
 // A source column's name in the target: through the step's renames and drops, folded.
-std::optional<std::string> loaded_name(const StepConfig& step, const Schema& loaded, std::string name) {
-  for (const auto& t : step.transforms) {
+std::optional<std::string> loaded_name(const UnitPlan& u, const Schema& loaded, std::string name) {
+  const StepConfig& step = *u.step;
+  for (const auto& t : u.transforms) {
     if (t.kind == TransformConfig::Kind::rename) {
       for (const auto& [from, to] : t.pairs)
         if (from == name) {
@@ -201,11 +219,11 @@ std::optional<std::string> loaded_name(const StepConfig& step, const Schema& loa
   return name;
 }
 
-std::optional<std::vector<std::string>> loaded_names(const StepConfig& step, const Schema& loaded, const std::vector<std::string>& names,
+std::optional<std::vector<std::string>> loaded_names(const UnitPlan& u, const Schema& loaded, const std::vector<std::string>& names,
                                                      std::string& missing) {
   std::vector<std::string> out;
   for (const auto& n : names) {
-    auto mapped = loaded_name(step, loaded, n);
+    auto mapped = loaded_name(u, loaded, n);
     if (!mapped) {
       missing = n;
       return std::nullopt;
@@ -263,7 +281,7 @@ void plan_objects(const Pipeline& p, const StepConfig& step, const Options& o, s
     if (sw.indexes && o.shard_count > 1 && !from.indexes.empty()) u.not_migrated.push_back("indexes (a --shard run does not build them)");
     for (const auto& index : from.indexes) {
       if (!sw.indexes || o.shard_count > 1) continue;
-      if (auto cols = loaded_names(step, u.load.schema, index.columns, missing))
+      if (auto cols = loaded_names(u, u.load.schema, index.columns, missing))
         to.indexes.push_back({names.take(ObjectNames::index, u.target_table, index.name), *cols, index.unique});
       else
         u.not_migrated.push_back((index.unique ? "unique index " : "index ") + index.name + " (column " + missing + " is not loaded)");
@@ -282,8 +300,8 @@ void plan_objects(const Pipeline& p, const StepConfig& step, const Options& o, s
         u.not_migrated.push_back("foreign key " + fk.name + " (references " + fk.references.display() + ", which this step does not copy)");
         continue;
       }
-      auto cols = loaded_names(step, u.load.schema, fk.columns, missing);
-      auto refs = cols ? loaded_names(step, (*parent)->load.schema, fk.referenced_columns, missing) : std::nullopt;
+      auto cols = loaded_names(u, u.load.schema, fk.columns, missing);
+      auto refs = cols ? loaded_names(**parent, (*parent)->load.schema, fk.referenced_columns, missing) : std::nullopt;
       if (!cols || !refs) {
         u.not_migrated.push_back("foreign key " + fk.name + " (column " + missing + " is not loaded)");
         continue;
@@ -296,7 +314,7 @@ void plan_objects(const Pipeline& p, const StepConfig& step, const Options& o, s
       bool loaded = true;
       for (auto& t : mapped.expression)
         if (t.column) {
-          auto name = loaded_name(step, u.load.schema, t.text);
+          auto name = loaded_name(u, u.load.schema, t.text);
           if (!name) {
             u.not_migrated.push_back("check " + check.name + " (column " + t.text + " is not loaded)");
             loaded = false;

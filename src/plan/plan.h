@@ -39,6 +39,8 @@ struct UnitPlan {
   // The key order without the incremental cursor: the row identity verify compares by.
   std::vector<std::string> key_order;
   Resume resume = Resume::all_or_nothing;
+  // The step's transforms that apply to this unit's table (transform tables:).
+  std::vector<TransformConfig> transforms;
   // table, mode, create, key, schema (after transforms), pipeline, state_key. Each
   // attempt says whether it is resuming.
   LoadRequest load;

@@ -43,7 +43,7 @@ std::unique_ptr<SourceReader> UnitRun::open_reader(Connection& source, const std
     spdlog::info("step {}: resuming after {} committed rows", unit_.name, cp->rows);
   }
   std::vector<std::unique_ptr<Transform>> transforms;
-  for (const auto& tc : unit_.step->transforms) transforms.push_back(make_transform(tc));
+  for (const auto& tc : unit_.transforms) transforms.push_back(make_transform(tc));
   return std::make_unique<SourceReader>(source.open_source(req), std::move(transforms), unit_, resuming ? cp->rows : 0,
                                         static_cast<std::size_t>(unit_.step->load.settings.batch_size));
 }
@@ -78,10 +78,16 @@ void UnitRun::attempt(std::int64_t isolate_until, std::int64_t rejected_before, 
   }
 
   LoadRequest load = unit_.load;
-  // The columns as read now, under the names the plan gave them in the target.
+  // The columns as read now, under the names (and with the defaults and identity,
+  // after load.objects) the plan gave them in the target.
   load.schema = reader->schema();
   if (load.schema.size() == unit_.load.schema.size()) {
-    for (std::size_t i = 0; i < load.schema.size(); ++i) load.schema.columns[i].name = unit_.load.schema.columns[i].name;
+    for (std::size_t i = 0; i < load.schema.size(); ++i) {
+      const Column& planned = unit_.load.schema.columns[i];
+      load.schema.columns[i].name = planned.name;
+      load.schema.columns[i].default_value = planned.default_value;
+      load.schema.columns[i].identity = planned.identity;
+    }
     load.schema.primary_key = unit_.load.schema.primary_key;
   }
   load.resuming = resuming;

@@ -228,7 +228,7 @@ bool verify_unit(const Pipeline& p, const DriverRegistry& drivers, const plan::U
   const bool positional = unit.resume == plan::Resume::by_position || dst_conn->resumes_by_position();
   if (sreq.order_by.empty() && !positional)
     throw Error(ErrorClass::config, "step " + unit.name + ": cannot verify a table without a primary key or order_by");
-  Cursor source(std::move(src_conn), sreq, step.transforms);
+  Cursor source(std::move(src_conn), sreq, unit.transforms);
   const Schema& s_schema = source.schema();
   // The key by the names it has after the transforms (renames follow it).
   std::vector<std::string> key = step.load.key.empty() ? s_schema.primary_key : step.load.key;

@@ -73,10 +73,10 @@ std::optional<std::vector<CheckDef::Token>> read_check(const std::string& e, con
       std::size_t next = j;
       while (next < e.size() && e[next] == ' ') ++next;
       const bool call = next < e.size() && e[next] == '(';
-      if (call) {
-        if (!kFunctions.count(upper(word))) return std::nullopt;
+      if (kKeywords.count(upper(word))) {  // "AND (" is not a call
         out.push_back({false, upper(word)});
-      } else if (kKeywords.count(upper(word))) {
+      } else if (call) {
+        if (!kFunctions.count(upper(word))) return std::nullopt;
         out.push_back({false, upper(word)});
       } else if (std::find(columns.begin(), columns.end(), word) != columns.end()) {
         out.push_back({true, word});
