@@ -58,14 +58,16 @@ start_postgres() {
 # and user sluice/sluice, listening on loopback.
 start_mariadb() {
   local dir=$1 port=$2 user=$3; shift 3
-  mkdir -p "$dir/my"
+  # Its own temp folder: information_schema queries use on-disk temp tables, which
+  # nothing else on the machine should be able to clean away under the server.
+  mkdir -p "$dir/my/tmp"
   chown -R "$user" "$dir/my"
   mariadb-install-db --no-defaults --datadir="$dir/my/data" --user="$user" \
     --auth-root-authentication-method=normal >"$dir/my/install.log" 2>&1
   local myd; myd=$(command -v mariadbd || echo /usr/sbin/mariadbd)
   "$myd" --no-defaults --datadir="$dir/my/data" --user="$user" --port="$port" \
     --socket="$dir/my/mysqld.sock" --pid-file="$dir/my/mysqld.pid" \
-    --innodb-flush-log-at-trx-commit=2 --max-connections=300 \
+    --innodb-flush-log-at-trx-commit=2 --max-connections=300 --tmpdir="$dir/my/tmp" \
     --log-error="$dir/my/server.log" "$@" >"$dir/my/stdout.log" 2>&1 &
   for _ in $(seq 1 120); do
     mariadb-admin --no-defaults --socket="$dir/my/mysqld.sock" -uroot ping >/dev/null 2>&1 && break

@@ -365,7 +365,7 @@ std::vector<UnitPlan> plan_units(const Pipeline& p, const DriverRegistry& driver
       u.target_table = t.target;
       plan_extract(p, step, *source, u);
       plan_shard(step, o, u);
-      const bool creates = step.load.create != CreateMode::never && u.extract.query.empty();
+      const bool creates = o.objects && step.load.create != CreateMode::never && u.extract.query.empty();
       objects.push_back(creates ? source->describe_objects(u.source_table) : TableObjects{});
       units.push_back(std::move(u));
     }

@@ -62,6 +62,9 @@ struct Options {
   // run and plan refuse what would write a table twice or one the run reads; verify
   // only reads.
   bool check_targets = true;
+  // run and plan read each source table's indexes, foreign keys and checks for the
+  // tables they create; verify compares rows only.
+  bool objects = true;
 };
 
 std::vector<UnitPlan> plan_units(const Pipeline& pipeline, const DriverRegistry& drivers, const Options& options);

@@ -264,6 +264,7 @@ int verify_pipeline(const Pipeline& p, const DriverRegistry& drivers, std::ostre
     // The run's own plan (without its write checks: verify only reads).
     plan::Options options;
     options.check_targets = false;
+    options.objects = false;
     for (const auto& unit : plan::plan_units(p, drivers, options))
       if (verify_unit(p, drivers, unit, out)) ++differing_steps;
   } catch (const Error& e) {

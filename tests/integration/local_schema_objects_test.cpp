@@ -3,6 +3,8 @@
 // renamed and dropped columns are followed; what cannot come along is listed.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "support/process.h"
 #include "support/sqlite_client.h"
 #include "support/temp_dir.h"
@@ -82,4 +84,25 @@ TEST(LocalSchemaObjects, ObjectsSwitchesTurnPartsOff) {
   test::write_file(other.file("bad.yaml"), pipeline(", objects: {indexes: no_thanks, triggers: true}"));
   EXPECT_EQ(test::run_command(sluice_cmd("validate " + other.file("bad.yaml")), &out), 2) << out;
   EXPECT_NE(out.find("triggers"), std::string::npos) << out;
+}
+
+// Issue 9, item 6: a transform for some tables of a whole-database step; one that names a
+// column missing in a table it applies to is refused by plan and run before any row moves.
+TEST(LocalSchemaObjects, TransformsApplyToTheTablesTheyName) {
+  test::TempDir dir;
+  make_source(dir.file("src.db"));
+  test::write_file(dir.file("p.yaml"), pipeline("", "    transform:\n      - {drop: [secret], tables: [kids]}\n"));
+  std::string out;
+  ASSERT_EQ(test::run_command(sluice_cmd("run " + dir.file("p.yaml")), &out), 0) << out;
+  EXPECT_EQ(test::sqlite_scalar(dir.file("dst.db"), "SELECT count(*) FROM pragma_table_info('kids') WHERE name = 'secret'"), "0");
+  EXPECT_EQ(test::sqlite_scalar(dir.file("dst.db"), "SELECT count(*) FROM parents"), "2");
+
+  test::TempDir other;
+  make_source(other.file("src.db"));
+  test::write_file(other.file("p.yaml"), pipeline("", "    transform:\n      - drop: [secret]\n"));
+  EXPECT_EQ(test::run_command(sluice_cmd("plan " + other.file("p.yaml")), &out), 2) << out;
+  EXPECT_NE(out.find("step all/parents: "), std::string::npos) << out;
+  EXPECT_NE(out.find("no column 'secret'"), std::string::npos) << out;
+  EXPECT_EQ(test::run_command(sluice_cmd("run " + other.file("p.yaml")), &out), 2) << out;
+  EXPECT_FALSE(std::filesystem::exists(other.file("dst.db"))) << "nothing is written";
 }

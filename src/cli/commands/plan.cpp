@@ -59,6 +59,8 @@ std::string lossy(const TypeInfo& from, const TypeInfo& to) {
       (from.precision == 0 || to.precision - to.scale < from.precision - from.scale || to.scale < from.scale))
     return "decimal precision";
   if (from.id == TypeId::float64 && to.id == TypeId::float32) return "double to float";
+  if (from.id == TypeId::decimal && to.native.rfind("DECIMAL TEXT", 0) == 0)
+    return "decimal kept as exact text (SQL compares and sums it as text)";
   if ((from.id == TypeId::varchar || from.id == TypeId::char_ || from.id == TypeId::text) &&
       (to.id == TypeId::varchar || to.id == TypeId::char_) && to.length > 0 && (from.length == 0 || from.length > to.length))
     return "text length";

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 
 #include "drivers/sql/sql_text.h"
 #include "sluice/status.h"
@@ -75,6 +76,11 @@ std::string declared_type(const TypeInfo& t) {
     case TypeId::int32: return t.is_unsigned ? "BIGINT" : "INT";
     case TypeId::int64: return t.is_unsigned ? "DECIMAL TEXT(20,0)" : "BIGINT";
     case TypeId::decimal:
+      // Up to 15 digits a double holds every value exactly: NUMERIC affinity, so that
+      // SQL compares and sums them as numbers. Wider (or unconstrained) decimals would
+      // be rounded through a double: they keep TEXT affinity and their exact text.
+      if (t.precision > 0 && t.precision <= kExactNumericDigits)
+        return "DECIMAL(" + std::to_string(t.precision) + "," + std::to_string(t.scale) + ")";
       return t.precision > 0 ? "DECIMAL TEXT(" + std::to_string(t.precision) + "," + std::to_string(t.scale) + ")"
                              : "DECIMAL TEXT";
     case TypeId::float32: return "FLOAT";
@@ -124,6 +130,16 @@ void read_value(sqlite3_stmt* stmt, int col, const TypeInfo& type, const std::st
     }
   }
   if (type.native.empty()) { out = natural; return; }  // untyped expression column
+  // A decimal of NUMERIC affinity comes back as a number: written to the column's scale
+  // (exact up to kExactNumericDigits digits), then read like the text form.
+  if (type.id == TypeId::decimal && type.precision > 0 && type.precision <= kExactNumericDigits &&
+      (storage == SQLITE_FLOAT || storage == SQLITE_INTEGER)) {
+    char buf[64];
+    if (storage == SQLITE_FLOAT) std::snprintf(buf, sizeof buf, "%.*f", type.scale, natural.as_double());
+    else std::snprintf(buf, sizeof buf, "%lld%s%.*s", static_cast<long long>(natural.as_int()), type.scale ? "." : "", type.scale,
+                       "000000000000000");
+    natural.set_text(buf);
+  }
   if (type.id == TypeId::float32 || type.id == TypeId::float64) {
     if (storage == SQLITE_INTEGER) { out.set_double(static_cast<double>(natural.as_int())); return; }
   }

@@ -13,6 +13,10 @@
 
 namespace sluice::sqlite {
 
+// Decimal digits every double holds exactly: decimals up to this precision are stored
+// with NUMERIC affinity.
+constexpr int kExactNumericDigits = 15;
+
 TypeInfo type_from_declared(const std::string& declared);
 std::string declared_type(const TypeInfo& t);
 
