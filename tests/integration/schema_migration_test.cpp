@@ -296,3 +296,124 @@ TEST(SchemaMigration, KillDuringIndexBuildThenRerunBuildsTheRestOnce) {
   pg.exec("DROP SCHEMA kill9 CASCADE");
   pg.forget_pipeline("kill9");
 }
+
+// Issue 9, item 3: every column type of the PostgreSQL documentation's list is read
+// without error, each as its exact value or its text form, into MySQL, SQLite and
+// PostgreSQL itself, and verify finds the copies equal.
+TEST(SchemaMigration, EveryPostgresColumnTypeIsRead) {
+  SLUICE_REQUIRE_SERVER(my_url, "SLUICE_TEST_MYSQL_URL");
+  SLUICE_REQUIRE_SERVER(pg_url, "SLUICE_TEST_PG_URL");
+  test::PgClient pg(pg_url);
+  test::MyClient my(my_url);
+  pg.exec("DROP SCHEMA IF EXISTS alltypes9 CASCADE");
+  pg.exec("DROP SCHEMA IF EXISTS alltypes9_copy CASCADE");
+  pg.exec("CREATE SCHEMA alltypes9");
+  pg.exec(R"sql(CREATE TYPE alltypes9.mood AS ENUM ('sad', 'ok'))sql");
+  pg.exec(R"sql(CREATE TYPE alltypes9.pair AS (a int, b text))sql");
+  pg.exec(R"sql(CREATE DOMAIN alltypes9.short_text AS varchar(10) CHECK (VALUE <> ''))sql");
+  pg.exec(R"sql(CREATE TABLE alltypes9.t (id int PRIMARY KEY,
+ c_smallint smallint, c_int integer, c_bigint bigint, c_numeric numeric(10,3), c_numeric_free numeric, c_real real, c_double double precision,
+ c_smallserial smallserial, c_serial serial, c_bigserial bigserial, c_money money,
+ c_char char(3), c_varchar varchar(20), c_text text, c_bytea bytea,
+ c_timestamp timestamp, c_timestamptz timestamptz, c_date date, c_time time, c_timetz timetz, c_interval interval,
+ c_bool boolean, c_enum alltypes9.mood,
+ c_point point, c_line line, c_lseg lseg, c_box box, c_path path, c_polygon polygon, c_circle circle,
+ c_cidr cidr, c_inet inet, c_macaddr macaddr, c_macaddr8 macaddr8,
+ c_bit bit(3), c_varbit bit varying(8), c_tsvector tsvector, c_tsquery tsquery, c_uuid uuid, c_xml xml, c_json json, c_jsonb jsonb,
+ c_int4range int4range, c_int8range int8range, c_numrange numrange, c_tsrange tsrange, c_tstzrange tstzrange, c_daterange daterange,
+ c_multirange int4multirange, c_int_array int[], c_text_matrix text[][], c_composite alltypes9.pair, c_domain alltypes9.short_text, c_oid oid, c_pg_lsn pg_lsn))sql");
+  pg.exec(R"sql(INSERT INTO alltypes9.t VALUES (1, -32768, 2147483647, -9223372036854775808, 1234567.891, 3.14159265358979323846, 1.5, -2.25e300,
+ 1, 1, 1, '12.34', 'ab', 'héllo', 'text with ''quotes''', '\x00ff',
+ '2024-02-29 12:34:56.789', '2024-02-29 12:34:56.789+02', '2024-02-29', '23:59:59.999999', '10:00+05', '1 year 2 mons 3 days 04:05:06',
+ true, 'ok', '(1,2)', '{1,-1,0}', '[(0,0),(1,1)]', '(1,1),(0,0)', '[(0,0),(1,1),(2,0)]', '((0,0),(1,1),(1,0))', '<(0,0),2>',
+ '10.0.0.0/8', '192.168.1.5/24', '08:00:2b:01:02:03', '08:00:2b:01:02:03:04:05',
+ B'101', B'1101', 'a fat cat', 'fat & cat', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '<a>x</a>', '{"k": [1, 2]}', '{"k": [1, 2]}',
+ '[1,5)', '[1,10)', '(1.5,2.5]', '[2024-01-01,2024-02-01)', '[2024-01-01 00:00+00,2024-02-01 00:00+00)', '[2024-01-01,2024-02-01)',
+ '{[1,3), [5,7)}', '{1,2,NULL}', '{{a,b},{c,d}}', '(1,"x y")', 'short', 42, '16/B374D848'))sql");
+  pg.exec(R"sql(INSERT INTO alltypes9.t (id) VALUES (2))sql");
+  my.exec("DROP DATABASE IF EXISTS alltypes9_dst");
+  my.exec("CREATE DATABASE alltypes9_dst");
+  pg.forget_pipeline("types9pg");
+  test::TempDir dir;
+  const std::string dst = my_url.substr(0, my_url.rfind('/')) + "/alltypes9_dst";
+  test::write_file(dir.file("p.yaml"),
+                   "version: 1\nname: types9pg\nconnections:\n  pg: {url: \"" + pg_url + "\"}\n  my: {url: \"" + dst +
+                       "\"}\n  lite: {url: sqlite:t.db}\nsteps:\n"
+                       "  - {name: to_my, extract: {from: pg, schema: alltypes9, tables: {include: [\"*\"]}}, load: {to: my}}\n"
+                       "  - {name: to_lite, extract: {from: pg, schema: alltypes9, tables: {include: [\"*\"]}}, load: {to: lite}}\n"
+                       "  - {name: to_pg, extract: {from: pg, schema: alltypes9, tables: {include: [\"*\"]}}, load: {to: pg, schema: alltypes9_copy}}\n");
+  std::string out;
+  ASSERT_EQ(test::run_command(sluice_cmd("plan", dir.file("p.yaml")), &out), 0) << out;
+  for (const char* flag : {"c_interval: interval -> longtext   [LOSSY: interval as text]", "[LOSSY: range as its text form]",
+                           "[LOSSY: text search value as text]", "[LOSSY: array as its text form]", "[LOSSY: inet as text]"})
+    EXPECT_NE(out.find(flag), std::string::npos) << flag << "\n" << out;
+  ASSERT_EQ(test::run_command(sluice_cmd("run", dir.file("p.yaml")), &out), 0) << out;
+  ASSERT_EQ(test::run_command(sluice_cmd("verify", dir.file("p.yaml")), &out), 0) << out;
+  EXPECT_EQ(test::sqlite_scalar(dir.file("t.db"), "SELECT c_interval || ' ' || c_int_array || ' ' || c_composite || ' ' || c_multirange || ' ' || "
+                                                  "c_domain || ' ' || c_numeric_free FROM t WHERE id = 1"),
+            "P1Y2M3DT4H5M6S {1,2,NULL} (1,\"x y\") {[1,3),[5,7)} short 3.14159265358979323846");
+  EXPECT_EQ(my.scalar("SELECT CONCAT(c_inet, ' ', c_tsvector, ' ', HEX(c_bytea)) FROM alltypes9_dst.t WHERE id = 1"),
+            "192.168.1.5/24 'a' 'cat' 'fat' 00FF");
+  EXPECT_EQ(my.scalar("SELECT COUNT(*) FROM alltypes9_dst.t WHERE id = 2 AND c_xml IS NULL AND c_point IS NULL"), "1");
+  pg.exec("DROP SCHEMA alltypes9 CASCADE");
+  pg.exec("DROP SCHEMA alltypes9_copy CASCADE");
+  my.exec("DROP DATABASE alltypes9_dst");
+}
+
+// Issue 9, item 3, MySQL/MariaDB's list: BIT(n) as its bits (BIT(1) as a boolean),
+// SET, YEAR, every spatial type as WKT, MariaDB's uuid/inet4/inet6, the widest decimal.
+TEST(SchemaMigration, EveryMySqlColumnTypeIsRead) {
+  SLUICE_REQUIRE_SERVER(my_url, "SLUICE_TEST_MYSQL_URL");
+  SLUICE_REQUIRE_SERVER(pg_url, "SLUICE_TEST_PG_URL");
+  test::PgClient pg(pg_url);
+  test::MyClient my(my_url);
+  my.exec("DROP DATABASE IF EXISTS alltypes9");
+  my.exec("CREATE DATABASE alltypes9 CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
+  my.exec(R"sql(CREATE TABLE alltypes9.t (id int PRIMARY KEY,
+ c_tinyint tinyint, c_utinyint tinyint unsigned, c_smallint smallint, c_mediumint mediumint, c_int int, c_bigint bigint, c_ubigint bigint unsigned,
+ c_decimal decimal(65,30), c_float float, c_double double, c_bit1 bit(1), c_bit5 bit(5), c_bit64 bit(64), c_bool boolean,
+ c_date date, c_datetime datetime(6), c_timestamp timestamp(3) NULL, c_time time(2), c_year year,
+ c_char char(4), c_varchar varchar(300), c_binary binary(3), c_varbinary varbinary(10),
+ c_tinyblob tinyblob, c_blob blob, c_mediumblob mediumblob, c_longblob longblob,
+ c_tinytext tinytext, c_text text, c_mediumtext mediumtext, c_longtext longtext,
+ c_enum enum('a','b'), c_set set('x','y','z'), c_json json,
+ c_geometry geometry, c_point point, c_linestring linestring, c_polygon polygon, c_multipoint multipoint,
+ c_multilinestring multilinestring, c_multipolygon multipolygon, c_geomcollection geometrycollection,
+ c_uuid uuid, c_inet4 inet4, c_inet6 inet6))sql");
+  my.exec(R"sql(INSERT INTO alltypes9.t VALUES (1, -128, 255, -32768, -8388608, -2147483648, -9223372036854775808, 18446744073709551615,
+ '12345678901234567890.123456789012345678901234567890', 1/3, -1.5e300, b'1', b'10101', b'1111111111111111111111111111111111111111111111111111111111111111', true,
+ '2024-02-29', '2024-02-29 12:34:56.123456', '2024-02-29 12:34:56.789', '12:34:56.78', 2155,
+ 'ab', 'héllo', x'000102', x'ff', x'01', x'0203', x'04', x'05', 'tiny', 'text', 'medium', 'long',
+ 'b', 'x,z', '{"k": [1, 2]}',
+ ST_GeomFromText('POINT(1 1)'), POINT(1, 2), ST_GeomFromText('LINESTRING(0 0,1 1)'), ST_GeomFromText('POLYGON((0 0,1 0,1 1,0 0))'),
+ ST_GeomFromText('MULTIPOINT(0 0,1 1)'), ST_GeomFromText('MULTILINESTRING((0 0,1 1))'), ST_GeomFromText('MULTIPOLYGON(((0 0,1 0,1 1,0 0)))'),
+ ST_GeomFromText('GEOMETRYCOLLECTION(POINT(1 1))'), 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '10.0.0.1', '::1'))sql");
+  my.exec(R"sql(INSERT INTO alltypes9.t (id) VALUES (2))sql");
+  my.exec("INSERT INTO alltypes9.t (id, c_bit1, c_bit5) VALUES (3, b'0', b'00001')");
+  pg.exec("DROP SCHEMA IF EXISTS alltypes9_my CASCADE");
+  pg.forget_pipeline("types9my");
+  test::TempDir dir;
+  const std::string src = my_url.substr(0, my_url.rfind('/')) + "/alltypes9";
+  test::write_file(dir.file("p.yaml"),
+                   "version: 1\nname: types9my\nconnections:\n  my: {url: \"" + src + "\"}\n  pg: {url: \"" + pg_url +
+                       "\"}\n  lite: {url: sqlite:t.db}\nsteps:\n"
+                       "  - {name: to_pg, extract: {from: my, tables: {include: [\"*\"]}}, load: {to: pg, schema: alltypes9_my}}\n"
+                       "  - {name: to_lite, extract: {from: my, tables: {include: [\"*\"]}}, load: {to: lite}}\n");
+  std::string out;
+  ASSERT_EQ(test::run_command(sluice_cmd("plan", dir.file("p.yaml")), &out), 0) << out;
+  for (const char* flag : {"c_set: set('x','y','z') -> text   [LOSSY: SET as comma-separated text]", "c_year: year(4) -> smallint   [LOSSY: YEAR",
+                           "c_bit5: bit(5) -> bytea   [LOSSY: BIT(n) as bytes]", "c_multipolygon: multipolygon -> text   [LOSSY: spatial"})
+    EXPECT_NE(out.find(flag), std::string::npos) << flag << "\n" << out;
+  ASSERT_EQ(test::run_command(sluice_cmd("run", dir.file("p.yaml")), &out), 0) << out;
+  ASSERT_EQ(test::run_command(sluice_cmd("verify", dir.file("p.yaml")), &out), 0) << out;
+  // b'0' is false (the connector's text "0" is not a zero byte), BIT(5) b'10101' the byte 0x15.
+  EXPECT_EQ(pg.scalar("SELECT string_agg(id || ':' || coalesce(c_bit1::text, '-') || ':' || coalesce(encode(c_bit5, 'hex'), '-'), ' ' ORDER BY id) "
+                      "FROM alltypes9_my.t"), "1:true:15 2:-:- 3:false:01");
+  EXPECT_EQ(pg.scalar("SELECT encode(c_bit64, 'hex') FROM alltypes9_my.t WHERE id = 1"), "ffffffffffffffff");
+  EXPECT_EQ(pg.scalar("SELECT c_set || ' ' || c_year || ' ' || c_geomcollection || ' ' || c_inet6 || ' ' || c_decimal FROM alltypes9_my.t WHERE id = 1"),
+            "x,z 2155 GEOMETRYCOLLECTION(POINT(1 1)) ::1 12345678901234567890.123456789012345678901234567890");
+  EXPECT_EQ(test::sqlite_scalar(dir.file("t.db"), "SELECT hex(c_bit5) || ' ' || c_bit1 || ' ' || (c_float = 0.3333333432674408) FROM t WHERE id = 1"),
+            "15 1 1");
+  my.exec("DROP DATABASE alltypes9");
+  pg.exec("DROP SCHEMA alltypes9_my CASCADE");
+}

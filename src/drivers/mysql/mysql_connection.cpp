@@ -71,6 +71,9 @@ class MySource final : public Source {
         // The text protocol prints a FLOAT with 6 digits (0.333333 for 0.3333333432674408):
         // widened to DOUBLE it prints the exact value it holds.
         if (schema_.columns[*i].type.id == TypeId::float32) return "CAST(" + q + " AS DOUBLE) AS " + q;
+        // The connector's text for a BIT value is not its bits ("0" for b'0' is a
+        // non-zero byte): read as the unsigned number it is, then as bits again.
+        if (schema_.columns[*i].type.native.rfind("bit", 0) == 0) return "(" + q + " + 0) AS " + q;
         return std::string();
       });
       // The resume key travels as bound parameters into session variables: a

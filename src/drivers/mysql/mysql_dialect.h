@@ -20,6 +20,7 @@ class MysqlDialect final : public sql::Dialect {
   std::string boolean_literal(bool v) const override { return v ? "1" : "0"; }
   std::string string_literal(const std::string& text) const override;
   std::optional<std::string> identity_sql(const Column& c, const std::vector<std::string>& key) const override;
+  bool one_identity_per_table() const override { return true; }
   std::string identity_key(const std::string& column) const override { return ", KEY (" + quote(column) + ")"; }
   std::string table_options() const override { return " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"; }
   std::string create_schema_if_missing(const std::string& schema) const override;

@@ -48,7 +48,7 @@ TypeInfo type_from_mysql(const std::string& dt, const std::string& ct, bool json
   else if (dt == "decimal" || dt == "numeric") { t.id = TypeId::decimal; t.precision = a; t.scale = b; }
   else if (dt == "float") t.id = TypeId::float32;
   else if (dt == "double" || dt == "real") t.id = TypeId::float64;
-  else if (dt == "bit") { t.id = a == 1 ? TypeId::boolean : TypeId::bytes; }
+  else if (dt == "bit") { t.id = a == 1 ? TypeId::boolean : TypeId::bytes; t.length = a == 1 ? 0 : (a + 7) / 8; }
   else if (dt == "char") { t.id = TypeId::char_; t.length = a; }
   else if (dt == "varchar") { t.id = TypeId::varchar; t.length = a; }
   else if (dt == "tinytext" || dt == "text" || dt == "mediumtext" || dt == "longtext") t.id = json_check ? TypeId::json : TypeId::text;
@@ -116,7 +116,6 @@ bool read_text(std::string_view s, const TypeInfo& type, const std::string& colu
   };
   switch (type.id) {
     case TypeId::boolean:
-      if (type.native.rfind("bit", 0) == 0) { out.set_bool(!s.empty() && s.back() != '\0'); return true; }
       if (s == "0") out.set_bool(false);
       else if (s == "1") out.set_bool(true);
       else bad("boolean (tinyint(1) holding something other than 0 or 1)");
@@ -141,7 +140,20 @@ bool read_text(std::string_view s, const TypeInfo& type, const std::string& colu
       out.set_double(*d);
       return true;
     }
-    case TypeId::bytes: out.set_bytes(s); return true;
+    case TypeId::bytes:
+      if (type.native.rfind("bit", 0) == 0) {
+        // BIT(n) arrives as its unsigned number (see the source's select): its bytes,
+        // big-endian, as MySQL stores them (BIT(5) b'10101' is the one byte 0x15).
+        auto v = convert::parse_uint(s);
+        if (!v) bad("BIT value");
+        const std::size_t n = static_cast<std::size_t>(type.length > 0 ? type.length : 8);
+        std::string bytes(n, '\0');
+        for (std::size_t i = 0; i < n; ++i) bytes[n - 1 - i] = static_cast<char>((*v >> (8 * i)) & 0xff);
+        out.set_bytes(bytes);
+        return true;
+      }
+      out.set_bytes(s);
+      return true;
     case TypeId::date: {
       if (s.rfind("0000-00-00", 0) == 0) return false;
       auto d = convert::parse_date(s);

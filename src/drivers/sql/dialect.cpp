@@ -109,10 +109,18 @@ std::string Dialect::create_table(const TableRef& table, const Schema& schema, c
   const auto& pk = key.empty() ? schema.primary_key : key;
   std::string sql = "CREATE TABLE " + quote_table(table) + " (";
   std::string extra_keys;
+  // Where only one column may be numbered: the key's, else the first.
+  std::optional<std::string> numbered;
+  if (one_identity_per_table()) {
+    for (const auto& c : schema.columns)
+      if (c.identity && identity_sql(c, pk) && (!numbered || (!pk.empty() && c.name == pk[0]))) numbered = c.name;
+  }
   for (std::size_t i = 0; i < schema.columns.size(); ++i) {
     const auto& c = schema.columns[i];
-    const auto identity = c.identity ? identity_sql(c, pk) : std::nullopt;
-    if (c.identity && !identity) leave_out("identity of column " + c.name + " (" + names().dialect + " cannot number a " + describe(c.type) +
+    const bool another = numbered && c.identity && c.name != *numbered;
+    const auto identity = c.identity && !another ? identity_sql(c, pk) : std::nullopt;
+    if (another) leave_out("identity of column " + c.name + " (" + names().dialect + " numbers one column per table: " + *numbered + ")");
+    else if (c.identity && !identity) leave_out("identity of column " + c.name + " (" + names().dialect + " cannot number a " + describe(c.type) +
                                            (pk.size() == 1 && pk[0] == c.name ? "" : " column outside a one-column primary key") + ")");
     sql += (i ? ", " : "") + quote(c.name) + " " + (identity ? identity_type(c) : type_sql(c.type));
     if (!c.nullable) sql += " NOT NULL";

@@ -44,6 +44,8 @@ class Dialect {
   // give it, where the dialect needs a particular one); nullopt: it cannot be here.
   virtual std::optional<std::string> identity_sql(const Column& c, const std::vector<std::string>& key) const;
   virtual std::string identity_type(const Column& c) const { return type_sql(c.type); }
+  // MySQL numbers one column per table (SQLite only its rowid key, see identity_sql).
+  virtual bool one_identity_per_table() const { return false; }
   // What CREATE TABLE needs beside an identity column that is not the key's first (MySQL: an index).
   virtual std::string identity_key(const std::string&) const { return {}; }
   // After the closing parenthesis of CREATE TABLE (engine, charset).
