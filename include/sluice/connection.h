@@ -31,6 +31,7 @@ class RunLock {
 // secondary indexes and foreign keys; and what of the definition the target cannot say.
 struct TableDdl {
   std::string create_table;
+  std::vector<std::string> with_table;  // right after it (the partitions of a partitioned table)
   std::vector<std::string> after_load;
   std::vector<std::string> not_migrated;
 };

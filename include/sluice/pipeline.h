@@ -125,6 +125,9 @@ struct LoadConfig {
   struct Objects {
     bool indexes = true, foreign_keys = true, defaults = true, identity = true, checks = true;
   } objects;
+  // partitions: keep — a partitioned PostgreSQL source table becomes a partitioned
+  // PostgreSQL target with the same key and partitions; merge (default): a plain table.
+  bool keep_partitions = false;
   LoadSettings settings;
   SourceLocation location;
 };

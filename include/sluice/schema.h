@@ -69,6 +69,10 @@ struct TableObjects {
   std::vector<IndexDef> indexes;
   std::vector<ForeignKeyDef> foreign_keys;
   std::vector<CheckDef> checks;
+  // PostgreSQL declarative partitioning: the key ("RANGE (at)") and each partition's
+  // name and bound ("FOR VALUES FROM (...) TO (...)", "DEFAULT"); empty for a plain table.
+  std::string partition_by;
+  std::vector<std::pair<std::string, std::string>> partitions;
   // What exists in the source but is not copied, one line each ("trigger audit_orders",
   // "full-text index ft_body"): shown by plan and counted in the summary.
   std::vector<std::string> not_migrated;

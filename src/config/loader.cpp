@@ -492,7 +492,7 @@ StepConfig read_step(Reader& r, const YAML::Node& n, const Pipeline& p, std::siz
   } else if (const YAML::Node l = n["load"]; r.is_map(l, where + " load")) {
     auto& ld = s.load;
     ld.location = r.at(l);
-    std::vector<std::string> keys = {"to", "table", "schema", "mode", "key", "create", "identifiers", "objects"};
+    std::vector<std::string> keys = {"to", "table", "schema", "mode", "key", "create", "identifiers", "objects", "partitions"};
     keys.insert(keys.end(), kSettingKeys.begin(), kSettingKeys.end());
     r.check_keys(l, keys, where + " load");
     if (!l["to"]) r.error(l, where + " load needs to: (a connection name)");
@@ -510,6 +510,10 @@ StepConfig read_step(Reader& r, const YAML::Node& n, const Pipeline& p, std::siz
     if (l["identifiers"])
       if (auto v = r.one_of(l["identifiers"], "load identifiers", {"keep", "lower"})) ld.lower_identifiers = *v == "lower";
     if (l["objects"]) read_objects(r, l["objects"], ld.objects, where + " load objects");
+    if (l["partitions"])
+      if (auto v = r.one_of(l["partitions"], "load partitions", {"merge", "keep"})) ld.keep_partitions = *v == "keep";
+    if (ld.keep_partitions && ld.mode == LoadMode::replace)
+      r.error(l["partitions"], where + ": partitions: keep works with append, truncate and upsert (replace swaps in a plain table)");
     read_settings(r, l, ld.settings, where + " load");
     if (!ld.to.empty() && !p.connections.count(ld.to)) {
       std::vector<std::string> names;

@@ -277,6 +277,15 @@ void plan_objects(const Pipeline& p, const StepConfig& step, const Options& o, s
     const TableObjects& from = *source[i];
     TableObjects& to = u.load.objects;
     u.not_migrated = from.not_migrated;
+    if (!from.partition_by.empty()) {
+      if (step.load.keep_partitions) {
+        to.partition_by = from.partition_by;
+        to.partitions = from.partitions;
+      } else {
+        u.not_migrated.push_back("partitioning (" + from.partition_by + ", " + std::to_string(from.partitions.size()) +
+                                 " partitions: loaded as one plain table; load partitions: keep keeps it)");
+      }
+    }
     std::string missing;
     if (sw.indexes && o.shard_count > 1 && !from.indexes.empty()) u.not_migrated.push_back("indexes (a --shard run does not build them)");
     for (const auto& index : from.indexes) {

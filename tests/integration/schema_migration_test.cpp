@@ -417,3 +417,43 @@ TEST(SchemaMigration, EveryMySqlColumnTypeIsRead) {
   my.exec("DROP DATABASE alltypes9");
   pg.exec("DROP SCHEMA alltypes9_my CASCADE");
 }
+
+// Issue 9, item 4: a partitioned table is copied once, as a plain table by default
+// (plan says so), or partitioned the same way with load partitions: keep.
+TEST(SchemaMigration, PartitionedTablesArePlainOrKeptPartitioned) {
+  SLUICE_REQUIRE_SERVER(pg_url, "SLUICE_TEST_PG_URL");
+  test::PgClient pg(pg_url);
+  pg.exec("DROP SCHEMA IF EXISTS parts9 CASCADE");
+  pg.exec("DROP SCHEMA IF EXISTS parts9_plain CASCADE");
+  pg.exec("DROP SCHEMA IF EXISTS parts9_kept CASCADE");
+  pg.exec("CREATE SCHEMA parts9");
+  pg.exec("CREATE TABLE parts9.events (id bigint NOT NULL, at date NOT NULL, what text, PRIMARY KEY (id, at)) PARTITION BY RANGE (at)");
+  pg.exec("CREATE TABLE parts9.events_2025 PARTITION OF parts9.events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')");
+  pg.exec("CREATE TABLE parts9.events_rest PARTITION OF parts9.events DEFAULT");
+  pg.exec("CREATE INDEX events_what ON parts9.events (what)");
+  pg.exec("INSERT INTO parts9.events VALUES (1, '2025-05-01', 'a'), (2, '2026-02-02', 'b'), (3, '2025-12-31', 'c')");
+  pg.forget_pipeline("parts9");
+  test::TempDir dir;
+  test::write_file(dir.file("p.yaml"), "version: 1\nname: parts9\nconnections:\n  pg: {url: \"" + pg_url + "\"}\nsteps:\n"
+                                           "  - {name: plain, extract: {from: pg, schema: parts9, tables: {include: [\"*\"]}}, "
+                                           "load: {to: pg, schema: parts9_plain}}\n"
+                                           "  - {name: kept, extract: {from: pg, schema: parts9, tables: {include: [\"*\"]}}, "
+                                           "load: {to: pg, schema: parts9_kept, partitions: keep}}\n");
+  std::string out;
+  ASSERT_EQ(test::run_command(sluice_cmd("plan", dir.file("p.yaml")), &out), 0) << out;
+  EXPECT_NE(out.find("not migrated: partitioning (RANGE (at), 2 partitions: loaded as one plain table"), std::string::npos) << out;
+  EXPECT_NE(out.find("PRIMARY KEY (\"id\", \"at\")) PARTITION BY RANGE (at);"), std::string::npos) << out;
+  EXPECT_NE(out.find("CREATE TABLE \"parts9_kept\".\"events_rest\" PARTITION OF \"parts9_kept\".\"events\" DEFAULT;"), std::string::npos) << out;
+  ASSERT_EQ(test::run_command(sluice_cmd("run", dir.file("p.yaml")), &out), 0) << out;
+  ASSERT_EQ(test::run_command(sluice_cmd("verify", dir.file("p.yaml")), &out), 0) << out;
+  EXPECT_EQ(pg.scalar("SELECT relkind::text FROM pg_class WHERE oid = 'parts9_plain.events'::regclass"), "r");
+  EXPECT_EQ(pg.scalar("SELECT count(*) FROM parts9_plain.events"), "3");
+  EXPECT_EQ(pg.scalar("SELECT relkind::text FROM pg_class WHERE oid = 'parts9_kept.events'::regclass"), "p");
+  EXPECT_EQ(pg.scalar("SELECT count(*) FROM parts9_kept.events"), "3");
+  EXPECT_EQ(pg.scalar("SELECT count(*) FROM parts9_kept.events_2025"), "2");
+  EXPECT_EQ(pg.scalar("SELECT count(*) FROM parts9_kept.events_rest"), "1");
+  EXPECT_EQ(pg.scalar("SELECT count(*) FROM pg_indexes WHERE schemaname = 'parts9_kept' AND tablename = 'events' AND indexname = 'events_what'"), "1");
+  pg.exec("DROP SCHEMA parts9 CASCADE");
+  pg.exec("DROP SCHEMA parts9_plain CASCADE");
+  pg.exec("DROP SCHEMA parts9_kept CASCADE");
+}

@@ -133,6 +133,7 @@ int plan_command(const Pipeline& p, const DriverRegistry& drivers, std::ostream&
       } else {
         const TableDdl ddl = dst.table_ddl(to, schema, u.load.key, u.load.objects);
         out << "  ddl:    " << ddl.create_table << ";\n";
+        for (const auto& statement : ddl.with_table) out << "          " << statement << ";\n";
         for (const auto& statement : ddl.after_load) out << "          " << statement << ";   -- after the load\n";
         not_migrated.insert(not_migrated.end(), ddl.not_migrated.begin(), ddl.not_migrated.end());
       }

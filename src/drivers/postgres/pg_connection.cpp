@@ -327,6 +327,16 @@ class PgConnection final : public sql::SqlConnection {
       else out.not_migrated.push_back("check " + std::string(PQgetvalue(ck.get(), i, 0)) + " (" + def + ": not portable)");
     }
 
+    auto part = conn_->exec("SELECT pg_get_partkeydef(to_regclass($1)), c.relname, pg_get_expr(c.relpartbound, c.oid), c.relkind = 'p' "
+                            "FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = to_regclass($1) ORDER BY 2",
+                            {name.c_str()});
+    for (int i = 0; i < PQntuples(part.get()); ++i) {
+      if (PQgetisnull(part.get(), i, 0)) break;  // inheritance children, not partitions
+      out.partition_by = PQgetvalue(part.get(), i, 0);
+      out.partitions.emplace_back(PQgetvalue(part.get(), i, 1), PQgetvalue(part.get(), i, 2));
+      if (PQgetvalue(part.get(), i, 3)[0] == 't')
+        out.not_migrated.push_back("sub-partitions of " + std::string(PQgetvalue(part.get(), i, 1)) + " (it becomes one partition)");
+    }
     auto other = conn_->exec(
         "SELECT 'trigger ' || tgname FROM pg_trigger WHERE tgrelid = to_regclass($1) AND NOT tgisinternal "
         "UNION ALL SELECT 'generated column ' || attname || ' (copied as plain values)' FROM pg_attribute "

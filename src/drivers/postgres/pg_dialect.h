@@ -13,6 +13,10 @@ class PgDialect final : public sql::Dialect {
   TypeInfo created_type(const TypeInfo& t) const override;
   std::optional<std::string> default_sql(const ColumnDefault& d, const TypeInfo& t) const override;
   std::optional<std::string> identity_sql(const Column& c, const std::vector<std::string>& key) const override;
+  std::optional<std::string> partition_clause(const std::string& by) const override { return " PARTITION BY " + by; }
+  std::optional<std::string> create_partition(const TableRef& partition, const TableRef& parent, const std::string& bound) const override {
+    return "CREATE TABLE " + quote_table(partition) + " PARTITION OF " + quote_table(parent) + " " + bound;
+  }
   std::optional<std::string> create_like(const TableRef& table, const TableRef& like) const override;
   std::optional<std::pair<std::string, std::vector<std::string>>> swap_dependents(const TableRef& live) const override;
   std::string empty_table(const TableRef& t) const override { return "TRUNCATE " + quote_table(t); }

@@ -146,7 +146,12 @@ std::string Dialect::create_table(const TableRef& table, const Schema& schema, c
     sql += ", CONSTRAINT " + quote(check.name) + " CHECK (" + write_check(check.expression, [&](const std::string& n) { return quote(n); }) + ")";
   if (foreign_keys_in_create())
     for (const auto& fk : objects.foreign_keys) sql += ", " + foreign_key_clause(*this, fk);
-  return sql + ")" + table_options();
+  sql += ")";
+  if (!objects.partition_by.empty()) {
+    if (auto clause = partition_clause(objects.partition_by)) sql += *clause;
+    else leave_out("partitioning (" + objects.partition_by + ": " + names().dialect + " gets a plain table)");
+  }
+  return sql + table_options();
 }
 
 std::string Dialect::create_index(const TableRef& table, const IndexDef& index, const Schema& schema) const {

@@ -58,6 +58,10 @@ class Dialect {
   // and, when `left_out` is given, named there ("default of column c (expr)").
   std::string create_table(const TableRef& table, const Schema& schema, const std::vector<std::string>& key,
                            const TableObjects& objects = {}, std::vector<std::string>* left_out = nullptr) const;
+  // " PARTITION BY ..." after CREATE TABLE's parenthesis, and a partition of `parent`;
+  // nullopt where the dialect cannot (only PostgreSQL's declarative partitioning is kept).
+  virtual std::optional<std::string> partition_clause(const std::string&) const { return std::nullopt; }
+  virtual std::optional<std::string> create_partition(const TableRef&, const TableRef&, const std::string&) const { return std::nullopt; }
   std::string create_index(const TableRef& table, const IndexDef& index, const Schema& schema) const;
   std::string add_foreign_key(const TableRef& table, const ForeignKeyDef& fk) const;
   // SQLite cannot ALTER TABLE ... ADD CONSTRAINT: its foreign keys are part of CREATE TABLE.

@@ -55,7 +55,9 @@ Schema SqlConnection::prepare_table(const LoadRequest& req) {
     if (req.create == CreateMode::never)
       throw Error(ErrorClass::config,
                   "target table " + req.table.display() + " does not exist in " + cfg_.display() + " and create is never");
-    s.exec(table_ddl(req.table, req.schema, req.key, req.objects).create_table);
+    const TableDdl ddl = table_ddl(req.table, req.schema, req.key, req.objects);
+    s.exec(ddl.create_table);
+    for (const auto& statement : ddl.with_table) s.exec(statement);
     existing = describe(req.table);
     if (!existing) throw Error(ErrorClass::internal, "created " + req.table.display() + " but cannot see it");
   }
@@ -82,6 +84,9 @@ TableDdl SqlConnection::table_ddl(const TableRef& table, const Schema& schema, c
                                   const TableObjects& objects) {
   TableDdl ddl;
   ddl.create_table = dialect().create_table(table, schema, key, objects, &ddl.not_migrated);
+  if (dialect().partition_clause(objects.partition_by))
+    for (const auto& [name, bound] : objects.partitions)
+      if (auto statement = dialect().create_partition({table.schema, name}, table, bound)) ddl.with_table.push_back(*statement);
   for (const auto& index : objects.indexes) ddl.after_load.push_back(dialect().create_index(table, index, schema));
   if (!dialect().foreign_keys_in_create())
     for (const auto& fk : objects.foreign_keys) ddl.after_load.push_back(dialect().add_foreign_key(table, fk));
