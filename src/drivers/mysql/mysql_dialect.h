@@ -29,6 +29,7 @@ class MysqlDialect final : public sql::Dialect {
   std::vector<std::string> after_swap(const TableRef& live) const override;
   std::optional<std::pair<std::string, std::vector<std::string>>> swap_dependents(const TableRef& live) const override;
   bool ddl_commits() const override { return true; }
+  bool foreign_key_names_per_table() const override { return false; }
   std::string begin() const override { return "START TRANSACTION"; }
   std::string upsert_clause(const std::vector<std::string>& key, const std::vector<std::string>& columns) const override;
   std::string now() const override { return "UTC_TIMESTAMP(6)"; }

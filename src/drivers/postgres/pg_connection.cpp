@@ -153,7 +153,8 @@ class PgSink final : public sql::SqlTarget {
   void after_swap() override {
     const std::string from = write_table().name, to = request().table.name;
     std::string table = qt(request().table);
-    auto r = conn_->exec("SELECT c.relname, (SELECT con.conname FROM pg_constraint con WHERE con.conindid = c.oid AND con.conrelid = i.indrelid) "
+    auto r = conn_->exec("SELECT c.relname, (SELECT con.conname FROM pg_constraint con WHERE con.conindid = c.oid AND con.conrelid = i.indrelid "
+                         "AND con.contype IN ('p', 'u', 'x')) "
                          "FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = to_regclass($1)", {table.c_str()});
     for (int row = 0; row < PQntuples(r.get()); ++row) {
       const std::string index = PQgetvalue(r.get(), row, 0);

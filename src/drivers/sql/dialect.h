@@ -81,6 +81,11 @@ class Dialect {
   virtual std::optional<std::pair<std::string, std::vector<std::string>>> swap_dependents(const TableRef&) const {
     return std::nullopt;
   }
+  // Whether a table's own foreign keys can be given, under their names, to its staging
+  // copy (PostgreSQL names constraints per table; MySQL's foreign key names are per
+  // database, so a replace of a table with foreign keys is refused there). SQLite's
+  // staging copy carries them in its CREATE TABLE.
+  virtual bool foreign_key_names_per_table() const { return true; }
   // Whether DDL commits the open transaction (MySQL): the swap then happens between the
   // last data commit and the completion mark, not inside one transaction.
   virtual bool ddl_commits() const { return false; }

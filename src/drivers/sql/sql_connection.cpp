@@ -36,6 +36,12 @@ void SqlConnection::check_swappable(const LoadRequest& req) {
   if (!query) return;
   std::string found;
   for (const auto& row : session(false).query(query->first, query->second)) found += (found.empty() ? "" : ", ") + row[0];
+  // The table's own foreign keys go to its staging copy under their names (see
+  // prepare_staging) where the dialect lets two tables hold one name.
+  if (!dialect().foreign_key_names_per_table() && !dialect().foreign_keys_in_create() && req.mode == LoadMode::replace)
+    for (const auto& fk : describe_objects(req.table).foreign_keys)
+      found += (found.empty() ? "" : ", ") + ("its own foreign key " + fk.name + " (" + dialect().names().dialect +
+                                              " names foreign keys per database, so the staging copy cannot take it)");
   if (found.empty()) return;
   throw Error(ErrorClass::config, "target " + req.table.display() + " in " + cfg_.display() + ": " +
                                       (req.mode == LoadMode::replace ? "replace swaps in a new table" : "create: always drops and recreates it") +
@@ -75,8 +81,20 @@ bool SqlConnection::prepare_staging(const LoadRequest& req) {
   }
   Session& s = session(true);
   s.exec(dialect().drop_table_if_exists(staging));
-  if (auto like = dialect().create_like(staging, req.table)) s.exec(*like);
-  else copy_definition(staging, req.table);
+  if (auto like = dialect().create_like(staging, req.table)) {
+    s.exec(*like);
+    // CREATE TABLE ... LIKE copies no foreign keys: the staging table gets the live
+    // table's, so the table swapped in references what the old one did.
+    if (!dialect().foreign_keys_in_create() && dialect().foreign_key_names_per_table())
+      for (const auto& fk : describe_objects(req.table).foreign_keys) {
+        ForeignKeyDef copy = fk;
+        if (copy.references.schema.empty()) copy.references.schema = req.table.schema;
+        if (copy.references == req.table) copy.references = staging;  // a self-reference stays one
+        s.exec(dialect().add_foreign_key(staging, copy));
+      }
+  } else {
+    copy_definition(staging, req.table);
+  }
   return false;
 }
 
