@@ -54,6 +54,9 @@ class Connection {
   // Secondary indexes, foreign keys and checks of a table, and what it has that sluice
   // does not copy (triggers, full-text indexes, ...). Empty where the driver has none.
   virtual TableObjects describe_objects(const TableRef&) { return {}; }
+  // What a schema has besides tables that sluice does not copy (functions, procedures,
+  // events), one line each, for plan's "not migrated" list.
+  virtual std::vector<std::string> schema_not_migrated(const std::string& /*schema*/) { return {}; }
   // (table, referenced table) pairs of the schema's foreign keys, for copying parents first.
   virtual std::vector<std::pair<std::string, std::string>> foreign_keys(const std::string& /*schema*/) { return {}; }
 

@@ -276,7 +276,7 @@ void plan_objects(const Pipeline& p, const StepConfig& step, const Options& o, s
     if (!source[i] || u.load.create == CreateMode::never) continue;
     const TableObjects& from = *source[i];
     TableObjects& to = u.load.objects;
-    u.not_migrated = from.not_migrated;
+    u.not_migrated.insert(u.not_migrated.end(), from.not_migrated.begin(), from.not_migrated.end());
     if (!from.partition_by.empty()) {
       if (step.load.keep_partitions) {
         to.partition_by = from.partition_by;
@@ -365,6 +365,7 @@ std::vector<UnitPlan> plan_units(const Pipeline& p, const DriverRegistry& driver
   for (const auto& step : p.steps) {
     if (!o.steps.empty() && std::find(o.steps.begin(), o.steps.end(), step.name) == o.steps.end()) continue;
     auto source = drivers.connect(p.connections.at(step.extract.from));
+    std::set<std::string> schemas_listed;
     source->check_readable();
     for (auto& t : shard_tables(step, step_tables(p, step, *source), o)) {
       UnitPlan u;
@@ -374,6 +375,12 @@ std::vector<UnitPlan> plan_units(const Pipeline& p, const DriverRegistry& driver
       u.target_table = t.target;
       plan_extract(p, step, *source, u);
       plan_shard(step, o, u);
+      // Schema-wide objects, listed once with the first table read from the schema.
+      if (o.objects && step.extract.tables && step.load.create != CreateMode::never && !schemas_listed.count(u.source_table.schema)) {
+        schemas_listed.insert(u.source_table.schema);
+        for (const auto& what : source->schema_not_migrated(u.source_table.schema.empty() ? step.extract.schema : u.source_table.schema))
+          u.not_migrated.push_back(what + " (of the schema; not migrated)");
+      }
       const bool creates = o.objects && step.load.create != CreateMode::never && u.extract.query.empty();
       objects.push_back(creates ? source->describe_objects(u.source_table) : TableObjects{});
       units.push_back(std::move(u));

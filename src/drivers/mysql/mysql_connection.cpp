@@ -324,6 +324,15 @@ class MyConnection final : public sql::SqlConnection {
     return out;
   }
 
+  std::vector<std::string> schema_not_migrated(const std::string& schema) override {
+    const std::string s = schema.empty() ? config().database : schema;
+    std::vector<std::string> out;
+    for (auto& r : query("SELECT CONCAT(LOWER(ROUTINE_TYPE), ' ', ROUTINE_NAME) FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ? "
+                         "UNION ALL SELECT CONCAT('event ', EVENT_NAME) FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ? ORDER BY 1", {s, s}))
+      out.push_back(r[0]);
+    return out;
+  }
+
   std::vector<std::pair<std::string, std::string>> foreign_keys(const std::string& schema) override {
     std::vector<std::pair<std::string, std::string>> out;
     for (auto& r : query("SELECT DISTINCT TABLE_NAME, REFERENCED_TABLE_NAME FROM information_schema.KEY_COLUMN_USAGE "

@@ -140,11 +140,7 @@ class PgSink final : public sql::SqlTarget {
     const std::string table = qt(request().table);
     auto r = conn_->exec("SELECT a.attname, pg_get_serial_sequence($1, a.attname) FROM pg_attribute a WHERE a.attrelid = to_regclass($1) "
                          "AND a.attnum > 0 AND NOT a.attisdropped AND pg_get_serial_sequence($1, a.attname) IS NOT NULL", {table.c_str()});
-    for (int i = 0; i < PQntuples(r.get()); ++i) {
-      const std::string column = q(PQgetvalue(r.get(), i, 0)), sequence = PQgetvalue(r.get(), i, 1);
-      conn_->exec("SELECT setval($1, m) FROM (SELECT max(" + column + ")::bigint AS m FROM " + table + ") x WHERE m IS NOT NULL AND m >= "
-                  "(SELECT last_value FROM " + sequence + ")", {sequence.c_str()});
-    }
+    for (int i = 0; i < PQntuples(r.get()); ++i) conn_->exec(*dialect().sequence_reset(request().table, PQgetvalue(r.get(), i, 0)));
   }
 
   // The staging table's constraints and indexes were named after it
@@ -347,6 +343,16 @@ class PgConnection final : public sql::SqlConnection {
         "AND d.refobjid = to_regclass($1) AND v.oid <> d.refobjid ORDER BY 1",
         {name.c_str()});
     for (int i = 0; i < PQntuples(other.get()); ++i) out.not_migrated.push_back(PQgetvalue(other.get(), i, 0));
+    return out;
+  }
+
+  std::vector<std::string> schema_not_migrated(const std::string& schema) override {
+    const std::string s = schema.empty() ? "public" : schema;
+    auto r = conn_->exec("SELECT CASE p.prokind WHEN 'p' THEN 'procedure ' WHEN 'a' THEN 'aggregate ' ELSE 'function ' END || p.proname "
+                         "FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = $1 AND NOT EXISTS "
+                         "(SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e') ORDER BY 1", {s.c_str()});
+    std::vector<std::string> out;
+    for (int i = 0; i < PQntuples(r.get()); ++i) out.push_back(PQgetvalue(r.get(), i, 0));
     return out;
   }
 

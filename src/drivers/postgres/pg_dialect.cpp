@@ -39,6 +39,13 @@ std::optional<std::string> PgDialect::identity_sql(const Column& c, const std::v
   return std::nullopt;
 }
 
+// pg_sequence_last_value is NULL until the sequence was first used.
+std::optional<std::string> PgDialect::sequence_reset(const TableRef& table, const std::string& column) const {
+  return "SELECT setval(s, m) FROM (SELECT pg_get_serial_sequence(" + string_literal(quote_table(table)) + ", " + string_literal(column) +
+         ") AS s, (SELECT max(" + quote(column) + ") FROM " + quote_table(table) + ")::bigint AS m) x "
+         "WHERE s IS NOT NULL AND m IS NOT NULL AND m >= COALESCE(pg_sequence_last_value(s::regclass), 0)";
+}
+
 std::optional<std::string> PgDialect::create_like(const TableRef& table, const TableRef& like) const {
   return "CREATE TABLE " + quote_table(table) + " (LIKE " + quote_table(like) + " INCLUDING ALL)";
 }

@@ -17,6 +17,7 @@ class PgDialect final : public sql::Dialect {
   std::optional<std::string> create_partition(const TableRef& partition, const TableRef& parent, const std::string& bound) const override {
     return "CREATE TABLE " + quote_table(partition) + " PARTITION OF " + quote_table(parent) + " " + bound;
   }
+  std::optional<std::string> sequence_reset(const TableRef& table, const std::string& column) const override;
   std::optional<std::string> create_like(const TableRef& table, const TableRef& like) const override;
   std::optional<std::pair<std::string, std::vector<std::string>>> swap_dependents(const TableRef& live) const override;
   std::string empty_table(const TableRef& t) const override { return "TRUNCATE " + quote_table(t); }

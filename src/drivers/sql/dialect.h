@@ -46,6 +46,10 @@ class Dialect {
   virtual std::string identity_type(const Column& c) const { return type_sql(c.type); }
   // MySQL numbers one column per table (SQLite only its rowid key, see identity_sql).
   virtual bool one_identity_per_table() const { return false; }
+  // After a load with explicit keys: moves `column`'s sequence past the largest value in
+  // the table, never back. nullopt where the database numbers past it by itself (MySQL's
+  // AUTO_INCREMENT, SQLite's rowid).
+  virtual std::optional<std::string> sequence_reset(const TableRef&, const std::string&) const { return std::nullopt; }
   // What CREATE TABLE needs beside an identity column that is not the key's first (MySQL: an index).
   virtual std::string identity_key(const std::string&) const { return {}; }
   // After the closing parenthesis of CREATE TABLE (engine, charset).

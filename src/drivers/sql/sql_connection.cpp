@@ -105,6 +105,10 @@ TableDdl SqlConnection::table_ddl(const TableRef& table, const Schema& schema, c
   if (dialect().partition_clause(objects.partition_by))
     for (const auto& [name, bound] : objects.partitions)
       if (auto statement = dialect().create_partition({table.schema, name}, table, bound)) ddl.with_table.push_back(*statement);
+  const auto& pk = key.empty() ? schema.primary_key : key;
+  for (const auto& c : schema.columns)
+    if (c.identity && dialect().identity_sql(c, pk))
+      if (auto reset = dialect().sequence_reset(table, c.name)) ddl.after_load.push_back(*reset);
   for (const auto& index : objects.indexes) ddl.after_load.push_back(dialect().create_index(table, index, schema));
   if (!dialect().foreign_keys_in_create())
     for (const auto& fk : objects.foreign_keys) ddl.after_load.push_back(dialect().add_foreign_key(table, fk));
