@@ -30,7 +30,7 @@ Schema Derive::bind(const Schema& in) {
       o.column = out.columns.size();
       // Without a declared type a derived column is text.
       TypeInfo t = declared != types_.end() ? *parse_type_name(declared->second) : TypeInfo::of(TypeId::text);
-      out.columns.push_back({name, t, true});
+      out.columns.push_back({name, t, true, {}, false});
     }
     o.type = out.columns[o.column].type;
     outputs_.push_back(o);

@@ -175,7 +175,7 @@ class FakeConnection final : public Connection {
   std::string column_type_sql(const TypeInfo&) override { return "fake"; }
   TypeInfo created_type(const TypeInfo& t) override { return t; }
   TableDdl table_ddl(const TableRef& t, const Schema&, const std::vector<std::string>&, const TableObjects&) override {
-    return {"CREATE FAKE " + t.name, {}, {}};
+    return {"CREATE FAKE " + t.name, {}, {}, {}};
   }
 
   std::optional<Checkpoint> read_checkpoint(const std::string&, const std::string& key) override {

@@ -44,7 +44,7 @@ class CsvSource final : public Source {
                                             std::to_string(dup - names.begin() + 1));
       names.push_back(name);
     }
-    for (const auto& n : names) schema_.columns.push_back({n, TypeInfo::of(TypeId::text), true});
+    for (const auto& n : names) schema_.columns.push_back({n, TypeInfo::of(TypeId::text), true, {}, false});
     if (!req.columns.empty()) {
       Schema picked;
       for (const auto& c : req.columns) {
@@ -264,7 +264,7 @@ class CsvConnection final : public Connection {
   TableDdl table_ddl(const TableRef& t, const Schema& s, const std::vector<std::string>&, const TableObjects& objects) override {
     std::string cols;
     for (const auto& n : s.names()) cols += (cols.empty() ? "" : ",") + n;
-    TableDdl ddl{"-- CSV file " + file_of(t) + " with header: " + cols, {}, {}};
+    TableDdl ddl{"-- CSV file " + file_of(t) + " with header: " + cols, {}, {}, {}};
     // A file holds rows only.
     for (const auto& i : objects.indexes) ddl.not_migrated.push_back((i.unique ? "unique index " : "index ") + i.name + " (a CSV file has none)");
     for (const auto& f : objects.foreign_keys) ddl.not_migrated.push_back("foreign key " + f.name + " (a CSV file has none)");

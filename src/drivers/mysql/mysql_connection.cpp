@@ -244,7 +244,7 @@ class MyConnection final : public sql::SqlConnection {
     Schema out;
     for (auto& r : rows) {
       bool json = checks.find("json_valid(`" + r[0] + "`)") != std::string::npos;
-      Column c{r[0], type_from_mysql(r[1], r[2], json), r[3] == "YES"};
+      Column c{r[0], type_from_mysql(r[1], r[2], json), r[3] == "YES", {}, false};
       std::string extra = r[6];
       for (auto& ch : extra) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
       c.identity = extra.find("auto_increment") != std::string::npos;
@@ -361,7 +361,7 @@ class MyConnection final : public sql::SqlConnection {
         std::string ct = dt;
         if (dt == "decimal") ct = "decimal(" + std::to_string(md->getPrecision(i)) + "," + std::to_string(md->getScale(i)) + ")";
         if (tn.find("unsigned") != std::string::npos) ct += " unsigned";
-        schema.columns.push_back({std::string(md->getColumnLabel(i)), type_from_mysql(dt, ct, false), true});
+        schema.columns.push_back({std::string(md->getColumnLabel(i)), type_from_mysql(dt, ct, false), true, {}, false});
       }
     } catch (const ::sql::SQLException& e) {
       conn_->raise(e, "describing the query");

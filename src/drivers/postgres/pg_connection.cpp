@@ -389,7 +389,7 @@ class PgConnection final : public sql::SqlConnection {
     for (int i = 0; i < PQnfields(r.get()); ++i) {
       auto t = conn_->exec("SELECT format_type($1::oid, $2::int), (SELECT typtype = 'e' FROM pg_type WHERE oid = $1::oid)",
                            {std::to_string(PQftype(r.get(), i)).c_str(), std::to_string(PQfmod(r.get(), i)).c_str()});
-      schema.columns.push_back({PQfname(r.get(), i), type_from_pg(PQgetvalue(t.get(), 0, 0), PQgetvalue(t.get(), 0, 1)[0] == 't'), true});
+      schema.columns.push_back({PQfname(r.get(), i), type_from_pg(PQgetvalue(t.get(), 0, 0), PQgetvalue(t.get(), 0, 1)[0] == 't'), true, {}, false});
     }
     return schema;
   }
