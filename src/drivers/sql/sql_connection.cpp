@@ -1,6 +1,6 @@
 #include "drivers/sql/sql_connection.h"
 
-#include <algorithm>
+#include <set>
 
 #include "drivers/sql/server_lock.h"
 #include "drivers/sql/sql_target.h"
@@ -119,25 +119,31 @@ void SqlConnection::build_objects(const TableRef& table, const Schema& schema, c
                                   const std::function<void(const std::string&)>& built) {
   if (foreign_keys && dialect().foreign_keys_in_create()) return;
   const auto& rule = dialect().names();
-  // Index and constraint names are separate name spaces (MySQL names a foreign key's
-  // index after it).
-  auto present = [&](const std::string& name) {
+  // What the table has, read once (and again only when a statement fails). Index and
+  // constraint names are separate name spaces (MySQL names a foreign key's index after it).
+  std::set<std::string> present;
+  auto read_present = [&] {
+    present.clear();
     const TableObjects now = describe_objects(table);
     if (foreign_keys)
-      return std::any_of(now.foreign_keys.begin(), now.foreign_keys.end(), [&](const ForeignKeyDef& f) { return rule.key(f.name) == rule.key(name); });
-    return std::any_of(now.indexes.begin(), now.indexes.end(), [&](const IndexDef& i) { return rule.key(i.name) == rule.key(name); });
+      for (const auto& f : now.foreign_keys) present.insert(rule.key(f.name));
+    else
+      for (const auto& i : now.indexes) present.insert(rule.key(i.name));
   };
+  read_present();
   Session& s = session(true);
   auto build = [&](const std::string& name, const std::string& ddl, const std::string& what) {
-    if (present(name)) return;
+    if (present.count(rule.key(name))) return;
     try {
       s.exec(ddl);
     } catch (const Error&) {
       // A killed run's statement can outlive its client on the server and finish while
       // this one waits for it: then the object exists, built once.
-      if (present(name)) return;
+      read_present();
+      if (present.count(rule.key(name))) return;
       throw;
     }
+    present.insert(rule.key(name));
     built(what);
   };
   if (!foreign_keys)
