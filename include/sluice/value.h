@@ -42,6 +42,8 @@ struct TypeInfo {
   bool operator==(const TypeInfo&) const = default;
 };
 
+inline bool is_integer(TypeId id) { return id == TypeId::int8 || id == TypeId::int16 || id == TypeId::int32 || id == TypeId::int64; }
+
 const char* type_name(TypeId id);
 // "decimal(38,10)", "varchar(20)", "int32 unsigned", ...
 std::string describe(const TypeInfo& t);

@@ -89,10 +89,6 @@ std::vector<Table> shard_tables(const StepConfig& step, std::vector<Table> table
   return tables;
 }
 
-bool integer_type(const TypeInfo& t) {
-  return t.id == TypeId::int8 || t.id == TypeId::int16 || t.id == TypeId::int32 || t.id == TypeId::int64;
-}
-
 // What is read: the table's columns (or the query's), in key order; how it resumes.
 void plan_extract(const Pipeline& p, const StepConfig& step, Connection& source, UnitPlan& u) {
   ExtractRequest& x = u.extract;
@@ -136,7 +132,7 @@ void plan_shard(const StepConfig& step, const Options& o, UnitPlan& u) {
   if (o.shard_count <= 1 || step.extract.tables) return;
   const auto first = u.resume == Resume::by_key && u.extract.query.empty() ? u.source_schema.index_of(u.extract.order_by[0])
                                                                            : std::nullopt;
-  if (first && integer_type(u.source_schema.columns[*first].type)) {
+  if (first && is_integer(u.source_schema.columns[*first].type.id)) {
     u.extract.shard_column = u.extract.order_by[0];
     u.extract.shard_index = o.shard_index;
     u.extract.shard_count = o.shard_count;

@@ -50,8 +50,7 @@ std::optional<std::string> MysqlDialect::default_sql(const ColumnDefault& d, con
 }
 
 std::optional<std::string> MysqlDialect::identity_sql(const Column& c, const std::vector<std::string>&) const {
-  const auto id = c.type.id;
-  if (id == TypeId::int8 || id == TypeId::int16 || id == TypeId::int32 || id == TypeId::int64) return "AUTO_INCREMENT";
+  if (is_integer(c.type.id)) return "AUTO_INCREMENT";
   return std::nullopt;
 }
 

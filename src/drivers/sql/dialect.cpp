@@ -30,27 +30,12 @@ std::string Dialect::marks(std::size_t first, std::size_t n) const {
 
 namespace {
 
-bool integer_type(const TypeInfo& t) {
-  return t.id == TypeId::int8 || t.id == TypeId::int16 || t.id == TypeId::int32 || t.id == TypeId::int64;
-}
-
 bool numeric_type(const TypeInfo& t) {
-  return integer_type(t) || t.id == TypeId::decimal || t.id == TypeId::float32 || t.id == TypeId::float64;
+  return is_integer(t.id) || t.id == TypeId::decimal || t.id == TypeId::float32 || t.id == TypeId::float64;
 }
 
 bool textual(const TypeInfo& t) {
   return t.id == TypeId::text || t.id == TypeId::varchar || t.id == TypeId::char_ || t.id == TypeId::enum_;
-}
-
-bool plain_number(const std::string& s) {
-  if (s.empty()) return false;
-  std::size_t digits = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    if (c >= '0' && c <= '9') ++digits;
-    else if (!(c == '.' || ((c == '-' || c == '+') && i == 0) || c == 'e' || c == 'E')) return false;
-  }
-  return digits > 0;
 }
 
 std::string column_list(const Dialect& d, const std::vector<std::string>& columns) {
@@ -83,11 +68,10 @@ std::optional<std::string> Dialect::default_sql(const ColumnDefault& d, const Ty
     case K::null: return "NULL";
     case K::literal:
       if (t.id == TypeId::boolean) {
-        if (d.text == "true" || d.text == "1" || d.text == "t") return boolean_literal(true);
-        if (d.text == "false" || d.text == "0" || d.text == "f") return boolean_literal(false);
-        return std::nullopt;
+        const auto b = convert::parse_bool(d.text);
+        return b ? std::optional<std::string>(boolean_literal(*b)) : std::nullopt;
       }
-      if (numeric_type(t)) return plain_number(d.text) ? std::optional<std::string>(d.text) : std::nullopt;
+      if (numeric_type(t)) return numeric_literal(d.text) ? std::optional<std::string>(d.text) : std::nullopt;
       // MySQL's zero dates exist nowhere else.
       if (d.text.rfind("0000-00-00", 0) == 0 || t.id == TypeId::bytes) return std::nullopt;
       return string_literal(d.text);

@@ -1,5 +1,7 @@
 #include "drivers/sql/source_default.h"
 
+#include "drivers/sql/sql_text.h"
+
 #include <algorithm>
 #include <cctype>
 #include <set>
@@ -43,21 +45,6 @@ std::string strip_cast(const std::string& s) {
     if (!quoted && s[i] == ':' && s[i + 1] == ':') return trim(s.substr(0, i));
   }
   return s;
-}
-
-bool is_number(const std::string& s) {
-  std::size_t i = (s.size() > 1 && (s[0] == '-' || s[0] == '+')) ? 1 : 0;
-  bool digits = false, dot = false, exp = false;
-  for (; i < s.size(); ++i) {
-    const char c = s[i];
-    if (std::isdigit(static_cast<unsigned char>(c))) digits = true;
-    else if (c == '.' && !dot && !exp) dot = true;
-    else if ((c == 'e' || c == 'E') && digits && !exp && i + 1 < s.size()) {
-      exp = true;
-      if (s[i + 1] == '-' || s[i + 1] == '+') ++i;
-    } else return false;
-  }
-  return digits;
 }
 
 // 'it''s' → it's; nullopt when s is not one whole quoted literal.
@@ -112,7 +99,7 @@ ColumnDefault read_default(const std::string& text) {
     d.text = *literal;
     return d;
   }
-  if (is_number(s)) {
+  if (numeric_literal(s)) {
     d.kind = ColumnDefault::Kind::literal;
     d.text = s[0] == '+' ? s.substr(1) : s;
     return d;

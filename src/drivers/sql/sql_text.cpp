@@ -1,10 +1,18 @@
 #include "drivers/sql/sql_text.h"
 
+#include <cmath>
 #include <cstdlib>
 
 #include "sluice/status.h"
 
 namespace sluice::sql {
+
+bool numeric_literal(std::string_view text) {
+  if (convert::canonical_decimal(text)) return true;
+  const auto d = convert::parse_double(text);
+  return d && std::isfinite(*d);
+}
+
 
 std::string quote(const std::string& ident, char q) {
   std::string out(1, q);

@@ -9,6 +9,9 @@
 
 namespace sluice::sql {
 
+// A number as SQL writes it bare (a decimal, or a finite floating point value).
+bool numeric_literal(std::string_view text);
+
 // Quotes an identifier with `q` (" or `), doubling embedded quote characters.
 std::string quote(const std::string& ident, char q);
 // schema.table, each part quoted; schema omitted when empty.

@@ -15,8 +15,7 @@ std::string SqliteDialect::type_sql(const TypeInfo& t) const { return declared_t
 TypeInfo SqliteDialect::created_type(const TypeInfo& t) const { return type_from_declared(declared_type(t)); }
 
 std::optional<std::string> SqliteDialect::identity_sql(const Column& c, const std::vector<std::string>& key) const {
-  const auto id = c.type.id;
-  const bool integer = id == TypeId::int8 || id == TypeId::int16 || id == TypeId::int32 || (id == TypeId::int64 && !c.type.is_unsigned);
+  const bool integer = is_integer(c.type.id) && !(c.type.id == TypeId::int64 && c.type.is_unsigned);
   if (integer && key.size() == 1 && key[0] == c.name) return std::string();
   return std::nullopt;
 }
