@@ -53,6 +53,9 @@ TableObjects objects() {
 TEST(SourceDefaults, LiteralsLoseTheirQuotesAndCasts) {
   EXPECT_EQ(sql::read_default("'abc'::character varying"), (ColumnDefault{K::literal, "abc"}));
   EXPECT_EQ(sql::read_default("'it''s'"), (ColumnDefault{K::literal, "it's"}));
+  // Backslashes: escapes in MySQL's literals, plain characters in PostgreSQL's and SQLite's.
+  EXPECT_EQ(sql::read_default("'a\\\\b'", true), (ColumnDefault{K::literal, "a\\b"}));
+  EXPECT_EQ(sql::read_default("'a\\b'::text"), (ColumnDefault{K::literal, "a\\b"}));
   EXPECT_EQ(sql::read_default("(-1)"), (ColumnDefault{K::literal, "-1"}));
   EXPECT_EQ(sql::read_default("'42'::integer"), (ColumnDefault{K::literal, "42"}));
   EXPECT_EQ(sql::read_default("0.00"), (ColumnDefault{K::literal, "0.00"}));

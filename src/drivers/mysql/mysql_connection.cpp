@@ -251,7 +251,7 @@ class MyConnection final : public sql::SqlConnection {
       // MariaDB quotes literal defaults and writes expressions bare; MySQL 8 writes
       // literals bare and marks expressions DEFAULT_GENERATED.
       if (!c.identity && r[5] == "1" && extra.find("generated") == std::string::npos) {
-        if (conn_->is_mariadb() || extra.find("default_generated") != std::string::npos) c.default_value = sql::read_default(r[4]);
+        if (conn_->is_mariadb() || extra.find("default_generated") != std::string::npos) c.default_value = sql::read_default(r[4], true);
         else c.default_value = {ColumnDefault::Kind::literal, r[4]};
       }
       out.columns.push_back(std::move(c));

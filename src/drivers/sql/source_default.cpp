@@ -48,14 +48,14 @@ std::string strip_cast(const std::string& s) {
 }
 
 // 'it''s' → it's; nullopt when s is not one whole quoted literal.
-std::optional<std::string> unquote(const std::string& s) {
+std::optional<std::string> unquote(const std::string& s, bool backslash_escapes) {
   if (s.size() < 2 || s.front() != '\'' || s.back() != '\'') return std::nullopt;
   std::string out;
   for (std::size_t i = 1; i + 1 < s.size(); ++i) {
     if (s[i] == '\'') {
       if (s[i + 1] != '\'' || i + 2 >= s.size()) return std::nullopt;
       ++i;
-    } else if (s[i] == '\\' && i + 2 < s.size()) {  // MySQL escapes
+    } else if (backslash_escapes && s[i] == '\\' && i + 2 < s.size()) {
       ++i;
     }
     out += s[i];
@@ -86,7 +86,7 @@ ColumnDefault::Kind function_kind(std::string f) {
 
 }  // namespace
 
-ColumnDefault read_default(const std::string& text) {
+ColumnDefault read_default(const std::string& text, bool backslash_escapes) {
   ColumnDefault d;
   const std::string s = unwrap(strip_cast(unwrap(text)));
   if (s.empty()) return d;
@@ -94,7 +94,7 @@ ColumnDefault read_default(const std::string& text) {
     d.kind = ColumnDefault::Kind::null;
     return d;
   }
-  if (auto literal = unquote(s)) {
+  if (auto literal = unquote(s, backslash_escapes)) {
     d.kind = ColumnDefault::Kind::literal;
     d.text = *literal;
     return d;

@@ -9,6 +9,8 @@
 
 namespace sluice::sql {
 
-ColumnDefault read_default(const std::string& text);
+// `backslash_escapes`: the source writes string literals with backslash escapes
+// (MySQL/MariaDB: 'a\\b' is a\b); PostgreSQL and SQLite take backslashes as they are.
+ColumnDefault read_default(const std::string& text, bool backslash_escapes = false);
 
 }  // namespace sluice::sql
