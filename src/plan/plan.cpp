@@ -386,18 +386,24 @@ std::vector<UnitPlan> plan_units(const Pipeline& p, const DriverRegistry& driver
   // could never be written anyway.
   if (o.check_targets) check_targets(p, units);
   for (auto& u : units) plan_load(p, *u.step, o, u);
-  for (std::size_t first = 0; first < units.size();) {
-    std::size_t last = first;
+  for (const auto& [first, last] : step_ranges(units)) {
     std::vector<UnitPlan*> step_units;
     std::vector<const TableObjects*> step_objects;
-    for (; last < units.size() && units[last].step == units[first].step; ++last) {
-      step_units.push_back(&units[last]);
-      step_objects.push_back(&objects[last]);
+    for (std::size_t i = first; i < last; ++i) {
+      step_units.push_back(&units[i]);
+      step_objects.push_back(&objects[i]);
     }
     plan_objects(p, *units[first].step, o, step_units, step_objects);
-    first = last;
   }
   return units;
+}
+
+std::vector<std::pair<std::size_t, std::size_t>> step_ranges(const std::vector<UnitPlan>& units) {
+  std::vector<std::pair<std::size_t, std::size_t>> out;
+  for (std::size_t i = 0; i < units.size(); ++i)
+    if (out.empty() || units[out.back().first].step != units[i].step) out.push_back({i, i + 1});
+    else out.back().second = i + 1;
+  return out;
 }
 
 std::vector<TableRef> select_tables(const TablePatterns& patterns, Connection& source, const std::string& schema) {

@@ -69,6 +69,9 @@ struct Options {
 
 std::vector<UnitPlan> plan_units(const Pipeline& pipeline, const DriverRegistry& drivers, const Options& options);
 
+// The units of each step, which plan_units returns side by side: [first, last) per step.
+std::vector<std::pair<std::size_t, std::size_t>> step_ranges(const std::vector<UnitPlan>& units);
+
 // The tables of a whole-database step: matching include and not exclude (globs),
 // ordered so that referenced tables come before the tables referencing them.
 std::vector<TableRef> select_tables(const TablePatterns& patterns, Connection& source, const std::string& schema = "");

@@ -7,6 +7,7 @@
 // sluice_state under "<step>@objects" (step names cannot hold '@'), so a run killed
 // while building resumes and builds only what is still missing; the entry is marked
 // completed when everything is built.
+#include <span>
 #include <string>
 #include <vector>
 
@@ -21,7 +22,7 @@ std::string objects_state_key(const StepConfig& step);
 
 // At the start of a fresh run (target connected, nothing written yet): records the
 // tables of each step that the run will create and that have objects to build.
-void mark_objects_to_build(const Pipeline& p, Connection& target, const std::vector<const plan::UnitPlan*>& step_units,
+void mark_objects_to_build(const Pipeline& p, Connection& target, std::span<const plan::UnitPlan> step_units,
                            const std::string& run_id);
 
 // Whether `run_id`'s object phase of the step is unfinished (the run is then resumed).
@@ -29,7 +30,7 @@ bool objects_pending(const Pipeline& p, Connection& target, const StepConfig& st
 
 // Builds what is missing, on a connection of its own; adds what was built and what
 // could not be migrated to the units' results. Returns an exit code.
-int build_step_objects(const Pipeline& p, const DriverRegistry& drivers, const std::vector<const plan::UnitPlan*>& step_units,
-                       const std::string& run_id, const std::vector<StepResult*>& results);
+int build_step_objects(const Pipeline& p, const DriverRegistry& drivers, std::span<const plan::UnitPlan> step_units,
+                       const std::string& run_id, std::span<std::optional<StepResult>> results);
 
 }  // namespace sluice::runtime

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <span>
 
 #include "runtime/objects_phase.h"
 
@@ -28,11 +29,10 @@ std::string lock_name(const Pipeline& p, const RunOptions& o) {
 
 Connection& target_of(RunStart& s, const plan::UnitPlan& u) { return *s.targets.at(u.step->load.to); }
 
-std::vector<std::vector<const plan::UnitPlan*>> step_groups(const std::vector<plan::UnitPlan>& units) {
-  std::vector<std::vector<const plan::UnitPlan*>> out;
-  for (const auto& u : units)
-    if (out.empty() || out.back().front()->step != u.step) out.push_back({&u});
-    else out.back().push_back(&u);
+// The units of each step, side by side in `units`.
+std::vector<std::span<const plan::UnitPlan>> by_step(const std::vector<plan::UnitPlan>& units) {
+  std::vector<std::span<const plan::UnitPlan>> out;
+  for (const auto& [first, last] : plan::step_ranges(units)) out.emplace_back(units.data() + first, last - first);
   return out;
 }
 
@@ -44,8 +44,8 @@ std::string interrupted_run(const Pipeline& p, RunStart& s, const std::vector<pl
   }
   // Every row loaded, but killed while building indexes or foreign keys.
   std::string run;
-  for (const auto& step : step_groups(units))
-    if (objects_pending(p, target_of(s, *step.front()), *step.front()->step, &run)) return run;
+  for (const auto& step : by_step(units))
+    if (objects_pending(p, target_of(s, step.front()), *step.front().step, &run)) return run;
   return {};
 }
 
@@ -70,7 +70,7 @@ void write_start_markers(const Pipeline& p, RunStart& s, const std::vector<plan:
     target.write_checkpoint(p.name, u.name, start);
   }
   // After the units' markers: a kill between the two leaves a resumable run (see start_run).
-  for (const auto& step : step_groups(units)) mark_objects_to_build(p, target_of(s, *step.front()), step, run_id);
+  for (const auto& step : by_step(units)) mark_objects_to_build(p, target_of(s, step.front()), step, run_id);
 }
 
 }  // namespace
@@ -97,9 +97,9 @@ RunStart start_run(const Pipeline& p, const DriverRegistry& drivers, const std::
   }
   // Killed between the unit markers and the objects marker: no rows were loaded yet,
   // so the tables still missing are the ones this run creates.
-  for (const auto& step : step_groups(units)) {
-    auto cp = target_of(s, *step.front()).read_checkpoint(p.name, objects_state_key(*step.front()->step));
-    if (!cp || cp->run_id != run_id) mark_objects_to_build(p, target_of(s, *step.front()), step, run_id);
+  for (const auto& step : by_step(units)) {
+    auto cp = target_of(s, step.front()).read_checkpoint(p.name, objects_state_key(*step.front().step));
+    if (!cp || cp->run_id != run_id) mark_objects_to_build(p, target_of(s, step.front()), step, run_id);
   }
   return s;
 }

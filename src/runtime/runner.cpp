@@ -5,6 +5,7 @@
 #include <chrono>
 #include <optional>
 #include <random>
+#include <span>
 
 #include "plan/plan.h"
 #include "runtime/objects_phase.h"
@@ -95,13 +96,8 @@ RunResult Runner::run() {
     return codes[i];
   }, [&](std::size_t first, std::size_t last) {
     if (options_.dry_run) return kExitOk;
-    std::vector<const plan::UnitPlan*> step_units;
-    std::vector<StepResult*> step_results;
-    for (std::size_t i = first; i < last; ++i) {
-      step_units.push_back(&units[i]);
-      step_results.push_back(&*results[i]);
-    }
-    const int code = runtime::build_step_objects(pipeline_, drivers_, step_units, result.run_id, step_results);
+    const int code = runtime::build_step_objects(pipeline_, drivers_, std::span(units).subspan(first, last - first), result.run_id,
+                                                 std::span(results).subspan(first, last - first));
     if (code != kExitOk) {
       codes[last - 1] = code;
       results[last - 1]->status = "failed";

@@ -9,10 +9,7 @@ namespace sluice::runtime {
 void run_scheduled(const std::vector<plan::UnitPlan>& units, int parallel,
                    const std::function<int(std::size_t, std::mt19937_64&)>& run_one,
                    const std::function<int(std::size_t, std::size_t)>& step_done) {
-  std::vector<std::pair<std::size_t, std::size_t>> groups;  // [first, last) unit of each step
-  for (std::size_t i = 0; i < units.size(); ++i)
-    if (groups.empty() || units[groups.back().first].step != units[i].step) groups.push_back({i, i + 1});
-    else groups.back().second = i + 1;
+  const auto groups = plan::step_ranges(units);
   std::atomic<std::size_t> next_group{0};
   std::atomic<bool> failed{false};
   auto worker = [&] {
