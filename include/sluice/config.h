@@ -60,6 +60,9 @@ std::string apply_url(const std::string& url, const std::string& base_dir, Conne
 
 std::optional<TlsMode> parse_tls_mode(const std::string& s);
 
+// %XX escapes of a URL part decoded; ok is cleared on a malformed escape.
+std::string percent_decode(const std::string& s, bool& ok);
+
 // The closest candidate within a small edit distance, for "did you mean" hints.
 std::optional<std::string> did_you_mean(const std::string& word, const std::vector<std::string>& candidates);
 

@@ -4,6 +4,8 @@
 // rejected row by row, everything else stops the run. Drivers translate their
 // library's exceptions into sluice::Error at their boundary; nothing above a driver
 // looks at driver-specific codes.
+#include <cstddef>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -30,11 +32,17 @@ class Error : public std::runtime_error {
   const std::string& sqlstate() const { return sqlstate_; }
 
   bool is_transient() const { return class_ == ErrorClass::transient; }
+
+  // A data error a driver could pin to one row of the batch it was writing (ODBC's
+  // per-row status array): reject isolation then starts from that row instead of halving.
+  const std::optional<std::size_t>& row() const { return row_; }
+  Error& at_row(std::size_t r) { row_ = r; return *this; }
   bool is_data() const { return class_ == ErrorClass::data; }
 
  private:
   ErrorClass class_;
   std::string sqlstate_;
+  std::optional<std::size_t> row_;
 };
 
 [[noreturn]] inline void throw_config(std::string msg) { throw Error(ErrorClass::config, std::move(msg)); }

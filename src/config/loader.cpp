@@ -276,7 +276,11 @@ const DriverSpec* read_driver(Reader& r, const YAML::Node& n, ConnectionConfig& 
       c.driver = *d;
     }
   }
-  if (!n["url"] && !n["driver"]) r.error(n, where + " needs url: or driver: (" + Reader::join(driver_names()) + ")");
+  if (!n["url"] && !n["driver"]) {
+    for (const auto& spec : driver_specs())
+      if (!spec.implied_by_key.empty() && n[spec.implied_by_key]) c.driver = spec.name;
+    if (c.driver.empty()) r.error(n, where + " needs url: or driver: (" + Reader::join(driver_names()) + ")");
+  }
   return find_driver(c.driver);
 }
 

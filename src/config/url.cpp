@@ -5,8 +5,6 @@
 #include "sluice/config.h"
 
 namespace sluice::config {
-namespace {
-
 std::string percent_decode(const std::string& s, bool& ok) {
   std::string out;
   for (std::size_t i = 0; i < s.size(); ++i) {
@@ -24,6 +22,8 @@ std::string percent_decode(const std::string& s, bool& ok) {
   }
   return out;
 }
+
+namespace {
 
 // A piece of the URL for a message, only when it cannot be (part of) a password: a
 // short plain word. Errors about the rest name the part, not its text.
@@ -71,6 +71,7 @@ std::string apply_url(const std::string& url, const std::string& base_dir, Conne
   }
   out.driver = spec->name;
 
+  if (spec->url_form == UrlForm::own) return spec->parse_url(rest, out);
   if (spec->url_form == UrlForm::path) {
     if (rest == ":memory:") { out.path = ":memory:"; return {}; }
     std::string path = rest;

@@ -20,6 +20,7 @@ namespace sluice {
 enum class UrlForm {
   server,  // scheme://user:password@host:port/database?sslmode=...
   path,    // scheme:path (or scheme://path), resolved against the pipeline folder
+  own,     // the driver reads it (parse_url): ODBC's odbc://DSN?attribute=value
 };
 
 struct DriverCapabilities {
@@ -53,6 +54,8 @@ struct DriverSpec {
   // password_file, path, tls) are read by the loader when listed here; others are the
   // driver's own, read by `validate` (into ConnectionConfig::options).
   std::vector<std::string> keys;
+  // A key of its own that names the driver without url: or driver: (ODBC's connection_string).
+  std::string implied_by_key;
   DriverCapabilities can;
   // Server drivers: the port when none is given, and where unqualified tables live:
   // `default_schema`, or the connection's database when a schema is a database (MySQL:
@@ -63,6 +66,11 @@ struct DriverSpec {
   // Path drivers: how a connection is shown, before its path ("sqlite:", "csv://").
   std::string path_prefix;
   const ident::NameRule& (*names)() = nullptr;  // name limits of its targets
+  // UrlForm::own: reads what follows "scheme:" into the config; returns an error or "".
+  std::function<std::string(const std::string& rest, ConnectionConfig& config)> parse_url;
+  // How a connection is shown in messages, when not as a server's or a path's URL;
+  // never with a password.
+  std::function<std::string(const ConnectionConfig& config)> display;
   // After the common reading: checks what the driver needs, reads its own keys, fills
   // defaults. Reports problems on `block`.
   std::function<void(ConnectionBlock& block, ConnectionConfig& config)> validate;

@@ -30,7 +30,10 @@ const char* to_string(CreateMode m) {
 }
 
 std::string ConnectionConfig::display() const {
-  if (const DriverSpec* spec = find_driver(driver); spec && spec->url_form == UrlForm::path) return spec->path_prefix + path;
+  if (const DriverSpec* spec = find_driver(driver)) {
+    if (spec->display) return spec->display(*this);
+    if (spec->url_form == UrlForm::path) return spec->path_prefix + path;
+  }
   std::string s = driver + "://";
   if (!user.empty()) s += user + (password.empty() ? "" : ":***") + "@";
   s += host.find(':') != std::string::npos ? "[" + host + "]" : host;

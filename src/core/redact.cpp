@@ -1,6 +1,7 @@
 #include "core/redact.h"
 
 #include <algorithm>
+#include <cctype>
 #include <mutex>
 #include <vector>
 
@@ -71,8 +72,43 @@ std::string url_userinfo(std::string_view text) {
   return out;
 }
 
+std::string connection_string_passwords(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  std::size_t i = 0;
+  const auto at_key = [&](std::size_t k, std::size_t& value) {
+    // PWD= or Password= (any case), at the start or after ';', '{' or whitespace.
+    if (k > 0 && text[k - 1] != ';' && text[k - 1] != ' ' && text[k - 1] != '{' && text[k - 1] != '"' && text[k - 1] != '\'') return false;
+    for (std::string_view key : {std::string_view("pwd"), std::string_view("password")}) {
+      if (k + key.size() > text.size()) continue;
+      bool same = true;
+      for (std::size_t j = 0; j < key.size() && same; ++j) same = std::tolower(static_cast<unsigned char>(text[k + j])) == key[j];
+      std::size_t v = k + key.size();
+      while (same && v < text.size() && text[v] == ' ') ++v;
+      if (same && v < text.size() && text[v] == '=') { value = v + 1; return true; }
+    }
+    return false;
+  };
+  while (i < text.size()) {
+    std::size_t value = 0;
+    if (!at_key(i, value)) { out += text[i++]; continue; }
+    out.append(text.substr(i, value - i));
+    std::size_t end = value;
+    if (end < text.size() && text[end] == '{') {  // {braced}, with }} for a literal }
+      ++end;
+      while (end < text.size() && !(text[end] == '}' && (end + 1 >= text.size() || text[end + 1] != '}'))) end += text[end] == '}' ? 2 : 1;
+      if (end < text.size()) ++end;
+    } else {
+      while (end < text.size() && text[end] != ';' && !token_end(text[end])) ++end;
+    }
+    out.append("***");
+    i = end;
+  }
+  return out;
+}
+
 std::string apply(std::string_view text) {
-  std::string out = url_userinfo(text);
+  std::string out = connection_string_passwords(url_userinfo(text));
   std::lock_guard<std::mutex> lock(secrets_mutex());
   for (const auto& s : secrets())
     for (auto p = out.find(s); p != std::string::npos; p = out.find(s, p + 3)) out.replace(p, s.size(), "***");

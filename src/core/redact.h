@@ -17,8 +17,12 @@ void add_secret(const std::string& secret);
 
 // `text` with the userinfo of every URL-shaped string ("scheme://user:pass@") shown as
 // "scheme://user:***@" (everything up to the last '@' of the token when the user part
-// itself cannot be told apart) and every remembered secret replaced by ***.
+// itself cannot be told apart), every connection-string password (PWD=***) and every
+// remembered secret replaced by ***.
 std::string apply(std::string_view text);
+
+// The value of every PWD= / Password= attribute of an ODBC connection string as ***.
+std::string connection_string_passwords(std::string_view text);
 
 // Only the URL rule of apply(): for text that mentions a URL the user wrote.
 std::string url_userinfo(std::string_view text);

@@ -26,6 +26,9 @@ std::string store_of(const ConnectionConfig& c) {
     auto p = std::filesystem::weakly_canonical(c.path, ec);
     return c.driver + ":" + (ec ? c.path : p.string());
   }
+  // A DSN or connection string: the same one is the same store (two different ones may
+  // still reach one database, which nothing here can tell).
+  if (spec && spec->url_form == UrlForm::own && spec->display) return c.driver + ":" + spec->display(c);
   std::string host = lower(c.host);
   if (host == "localhost" || host == "::1" || host.empty()) host = "127.0.0.1";
   int port = c.port ? c.port : spec ? spec->default_port : 0;

@@ -7,6 +7,7 @@ namespace postgres { DriverSpec driver_spec(); }
 namespace mysql { DriverSpec driver_spec(); }
 namespace sqlite { DriverSpec driver_spec(); }
 namespace csv { DriverSpec driver_spec(); }
+namespace odbc { DriverSpec driver_spec(); }
 
 const std::vector<DriverSpec>& driver_specs() {
   static const std::vector<DriverSpec> all = {
@@ -14,6 +15,7 @@ const std::vector<DriverSpec>& driver_specs() {
       mysql::driver_spec(),
       sqlite::driver_spec(),
       csv::driver_spec(),
+      odbc::driver_spec(),
   };
   return all;
 }

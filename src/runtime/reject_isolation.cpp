@@ -35,6 +35,15 @@ void LoadLoop::isolate(std::size_t lo, std::size_t hi, std::int64_t before) {
     if (!e.is_data()) throw;
     sink_.rollback();
     open_transaction();
+    // The driver named the refused row: the rows before it go in one piece, the row
+    // is tried alone (and rejected if it still fails), and the rest continues.
+    if (hi - lo > 1 && e.row() && *e.row() < hi - lo) {
+      const std::size_t bad = lo + *e.row();
+      if (bad > lo) isolate(lo, bad, before);
+      isolate(bad, bad + 1, before);
+      if (bad + 1 < hi) isolate(bad + 1, hi, before);
+      return;
+    }
     if (hi - lo > 1) {
       const std::size_t mid = lo + (hi - lo) / 2;
       isolate(lo, mid, before);
@@ -66,6 +75,8 @@ std::optional<std::size_t> LoadLoop::locate(std::size_t lo, std::size_t hi) {
     sink_.rollback();
     if (!e.is_data()) throw;
     if (hi - lo == 1) return lo;
+    if (e.row() && *e.row() < hi - lo)
+      if (auto r = locate(lo + *e.row(), lo + *e.row() + 1)) return r;
     const std::size_t mid = lo + (hi - lo) / 2;
     if (auto r = locate(lo, mid)) return r;
     return locate(mid, hi);

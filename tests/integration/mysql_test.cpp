@@ -7,6 +7,7 @@
 #include "sluice/runner.h"
 #include "support/mysql_client.h"
 #include "support/pg_client.h"
+#include "support/type_tables.h"
 #include "support/process.h"
 #include "support/servers.h"
 #include "support/sqlite_client.h"
@@ -21,44 +22,9 @@ using test::run_pipeline;
 using test::run_steps_in_turn;
 
 using test::pg_scalar;
-
-const char* kColumns[] = {"b", "i8", "u8", "i16", "u16", "i24", "u24", "i32", "u32", "i64", "u64", "dec", "f4", "f8",
-                          "c", "vc", "t", "bin", "vbin", "bl", "d", "tm", "dt", "ts", "j", "u", "e"};
-
-void create_mysql_types(test::MyClient& my) {
-  my.exec("DROP TABLE IF EXISTS types, types_pg, types_lite, zero_dates");
-  my.exec(R"(CREATE TABLE types (
-      id int PRIMARY KEY, b tinyint(1), i8 tinyint, u8 tinyint unsigned, i16 smallint, u16 smallint unsigned,
-      i24 mediumint, u24 mediumint unsigned, i32 int, u32 int unsigned, i64 bigint, u64 bigint unsigned,
-      `dec` decimal(38,10), f4 float, f8 double, c char(5), vc varchar(20), t text,
-      `bin` binary(4), vbin varbinary(300), bl blob, d date, tm time(6), dt datetime(6), ts timestamp(6) NULL,
-      j json, u uuid, e enum('small','medium','large')) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin)");
-  my.exec(R"(INSERT INTO types VALUES
-      (1, 0, -128, 0, -32768, 0, -8388608, 0, -2147483648, 0, -9223372036854775808, 0,
-       -9999999999999999999999999999.9999999999, 0.1, -1.25e10, 'ab', 'short', '', x'00010203', NULL, NULL,
-       '1000-01-01', '00:00:00', '1000-01-01 00:00:00', '1970-01-01 00:00:01', '{"a":[1,2.5,null]}',
-       'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', 'small'),
-      (2, 1, 127, 255, 32767, 65535, 8388607, 16777215, 2147483647, 4294967295, 9223372036854775807, 18446744073709551615,
-       9999999999999999999999999999.9999999999, -3.75, 1.7976931348623157e308, 'abcde', 'ÄÖÜ äöü 20 chars....', NULL,
-       x'ffffffff', x'', x'00ff',
-       '9999-12-31', '23:59:59.999999', '9999-12-31 23:59:59.999999', '2038-01-19 03:14:07.999999', '[]',
-       '00000000-0000-0000-0000-000000000000', 'large'),
-      (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-       NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL))");
-  // Every byte value, and text with everything that needs escaping somewhere.
-  std::string hex;
-  for (int i = 0; i < 256; ++i) { char b[3]; std::snprintf(b, 3, "%02x", i); hex += b; }
-  my.exec("UPDATE types SET vbin = x'" + hex + "', bl = x'" + hex + "' WHERE id = 1");
-  std::unique_ptr<sql::PreparedStatement> ps(my.conn->prepareStatement("UPDATE types SET t = ? WHERE id = 1"));
-  ps->setString(1, "quotes ' \" tab\t nl\n cr\r back\\slash emoji 🎉 中文 日本語");
-  ps->executeUpdate();
-}
-
-// Counts rows whose column differs between two MySQL tables (null-safe, JSON by content).
-std::string mysql_differences(test::MyClient& my, const std::string& a, const std::string& b, const std::string& col) {
-  std::string cmp = col == "j" ? "(x.j IS NULL AND y.j IS NULL) OR JSON_EQUALS(x.j, y.j)" : "x.`" + col + "` <=> y.`" + col + "`";
-  return my.scalar("SELECT COUNT(*) FROM " + a + " x JOIN " + b + " y USING (id) WHERE NOT (" + cmp + ")");
-}
+using test::create_mysql_types;
+using test::kMysqlTypeColumns;
+using test::mysql_differences;
 
 }  // namespace
 
@@ -78,7 +44,7 @@ TEST(MySql, EveryTypeToPostgresAndBackIsExact) {
   auto r = run_steps_in_turn(dir.file("p.yaml"));
   ASSERT_EQ(r.exit_code, 0) << (r.steps.empty() ? "" : r.steps.back().error);
   EXPECT_EQ(my.scalar("SELECT COUNT(*) FROM types_pg"), "3");
-  for (const char* col : kColumns) EXPECT_EQ(mysql_differences(my, "types", "types_pg", col), "0") << "column " << col;
+  for (const char* col : kMysqlTypeColumns) EXPECT_EQ(mysql_differences(my, "types", "types_pg", col), "0") << "column " << col;
   // The PostgreSQL side holds the same values in the mapped types.
   auto pg_type = [&](const char* col) {
     return pg_scalar(pg_url, std::string("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'mtypes'::regclass AND attname = '") + col + "'");
@@ -123,7 +89,7 @@ TEST(MySql, EveryTypeToSqliteAndBackIsExact) {
   auto r = run_steps_in_turn(dir.file("p.yaml"));
   ASSERT_EQ(r.exit_code, 0) << (r.steps.empty() ? "" : r.steps.back().error);
   EXPECT_EQ(my.scalar("SELECT COUNT(*) FROM types_lite"), "3");
-  for (const char* col : kColumns) EXPECT_EQ(mysql_differences(my, "types", "types_lite", col), "0") << "column " << col;
+  for (const char* col : kMysqlTypeColumns) EXPECT_EQ(mysql_differences(my, "types", "types_lite", col), "0") << "column " << col;
 }
 
 TEST(MySql, ZeroDatesBecomeNullAndAreCounted) {

@@ -5,6 +5,7 @@
 #include "sluice/config.h"
 #include "sluice/runner.h"
 #include "support/pg_client.h"
+#include "support/type_tables.h"
 #include "support/servers.h"
 #include "support/sqlite_client.h"
 #include "support/run_pipeline.h"
@@ -24,27 +25,7 @@ using test::run_steps_in_turn;
 TEST(Postgres, EveryTypeRoundTripsThroughSqliteExactly) {
   SLUICE_REQUIRE_SERVER(url, "SLUICE_TEST_PG_URL");
   Pg pg(url);
-  pg.exec("DROP SCHEMA IF EXISTS rt CASCADE");
-  pg.exec("CREATE SCHEMA rt");
-  pg.exec("DROP TYPE IF EXISTS rt_mood");
-  pg.exec("CREATE TYPE rt_mood AS ENUM ('sad', 'ok', 'happy')");
-  pg.exec(R"(CREATE TABLE rt.types (
-      id integer PRIMARY KEY, b boolean, i16 smallint, i32 integer, i64 bigint, dec numeric(38,10),
-      f4 real, f8 double precision, vc varchar(20), t text, bin bytea, d date, tm time(6),
-      ts timestamp(6), tstz timestamptz, j jsonb, u uuid, mood rt_mood))");
-  pg.exec(R"(INSERT INTO rt.types VALUES
-      (1, true, -32768, -2147483648, -9223372036854775808, -9999999999999999999999999999.9999999999,
-       0.5, -1.25e10, 'short', E'quotes '' " tab\t nl\n cr\r back\\slash emoji 🎉 中文', NULL,
-       '1000-01-01', '00:00:00', '1000-01-01 00:00:00', '1000-01-01 00:00:00+00', '{"a": [1, 2.5, null]}',
-       'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', 'sad'),
-      (2, false, 32767, 2147483647, 9223372036854775807, 9999999999999999999999999999.9999999999,
-       -3.75, 1.7976931348623157e308, 'ÄÖÜ äöü 20 chars....', '', NULL,
-       '9999-12-31', '23:59:59.999999', '9999-12-31 23:59:59.999999', '2024-06-01 12:34:56.123456+02', '[]',
-       '00000000-0000-0000-0000-000000000000', 'happy'),
-      (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL))");
-  pg.exec("UPDATE rt.types SET bin = (SELECT string_agg(set_byte('\\x00'::bytea, 0, g), ''::bytea ORDER BY g) FROM generate_series(0, 255) g) WHERE id = 1");
-  pg.exec("UPDATE rt.types SET bin = '\\x'::bytea WHERE id = 2");
-
+  test::create_pg_types(pg);
   test::TempDir dir;
   test::write_file(dir.file("p.yaml"),
                    "version: 1\nname: pg-roundtrip\nconnections:\n  pg: {url: \"" + url + "\"}\n  lite: {url: sqlite:mid.db}\n"
@@ -56,13 +37,7 @@ TEST(Postgres, EveryTypeRoundTripsThroughSqliteExactly) {
   ASSERT_EQ(r.exit_code, 0) << (r.steps.empty() ? "" : r.steps.back().error);
   EXPECT_EQ(pg.scalar("SELECT count(*) FROM rt.types_back"), "3");
   // Column by column, in text form (enum becomes text: same text).
-  for (const char* col : {"b", "i16", "i32", "i64", "dec", "f4", "f8", "vc", "t", "bin", "d", "tm", "ts", "tstz", "j", "u", "mood"}) {
-    std::string c = col;
-    EXPECT_EQ(pg.scalar("SELECT count(*) FROM rt.types a JOIN rt.types_back b USING (id) WHERE a." + c +
-                        "::text IS DISTINCT FROM b." + c + "::text"),
-              "0")
-        << "column " << c << ": " << pg.scalar("SELECT a." + c + "::text || ' vs ' || b." + c + "::text FROM rt.types a JOIN rt.types_back b USING (id) WHERE a." + c + "::text IS DISTINCT FROM b." + c + "::text");
-  }
+  for (const char* col : test::kPgTypeColumns) EXPECT_EQ(test::pg_differences(pg, "rt.types", "rt.types_back", col), "") << "column " << col;
   EXPECT_EQ(pg.scalar("SELECT length(bin) FROM rt.types_back WHERE id = 1"), "256");
   EXPECT_EQ(pg.scalar("SELECT t = '' AND t IS NOT NULL FROM rt.types_back WHERE id = 2"), "t");
   EXPECT_EQ(pg.scalar("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'rt.types_back'::regclass AND attname = 'dec'"),

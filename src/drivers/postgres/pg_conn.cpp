@@ -1,21 +1,8 @@
 #include "drivers/postgres/pg_conn.h"
 
-namespace sluice::postgres {
+#include "drivers/sql/sqlstate.h"
 
-ErrorClass classify_sqlstate(const std::string& s) {
-  if (s.empty()) return ErrorClass::internal;
-  // 40001 serialization failure, 40P01 deadlock, 55P03 lock not available,
-  // 57P01..03 admin shutdown / crash shutdown / cannot connect now, 08xxx connection,
-  // 53xxx insufficient resources.
-  if (s == "40001" || s == "40P01" || s == "55P03" || s == "57P01" || s == "57P02" || s == "57P03" ||
-      s.rfind("08", 0) == 0 || s.rfind("53", 0) == 0)
-    return ErrorClass::transient;
-  if (s == "28P01" || s == "28000" || s == "3D000" || s == "42501") return ErrorClass::connect;
-  // 22 data exception, 23 integrity constraint violation.
-  if (s.rfind("22", 0) == 0 || s.rfind("23", 0) == 0) return ErrorClass::data;
-  if (s.rfind("42", 0) == 0) return ErrorClass::config;  // undefined table/column, syntax: the pipeline is wrong
-  return ErrorClass::internal;
-}
+namespace sluice::postgres {
 
 namespace {
 std::string conninfo_value(const std::string& v) {
@@ -87,7 +74,7 @@ void Conn::raise(const PGresult* r, const std::string& what) {
   std::string state = r ? (PQresultErrorField(r, PG_DIAG_SQLSTATE) ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : "") : "";
   std::string msg = r && PQresultErrorMessage(r)[0] ? PQresultErrorMessage(r) : PQerrorMessage(conn_);
   while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
-  ErrorClass cls = classify_sqlstate(state);
+  ErrorClass cls = sql::classify_sqlstate(state);
   if (PQstatus(conn_) == CONNECTION_BAD) cls = ErrorClass::transient;
   throw Error(cls, name_ + ": " + what + ": " + msg, state);
 }

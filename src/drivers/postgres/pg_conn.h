@@ -57,6 +57,5 @@ class PgSession final : public sql::Session {
 };
 
 // The classification, exposed for COPY paths that see results themselves.
-ErrorClass classify_sqlstate(const std::string& sqlstate);
 
 }  // namespace sluice::postgres

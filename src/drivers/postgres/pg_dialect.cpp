@@ -13,6 +13,7 @@ const ident::NameRule& names() {
 const ident::NameRule& PgDialect::names() const { return postgres::names(); }
 
 const std::string& PgDialect::placeholder(std::size_t i) const {
+  if (!numbered_) return Dialect::placeholder(i);
   static const std::vector<std::string> marks = [] {
     std::vector<std::string> m;
     for (int n = 1; n <= 1024; ++n) m.push_back("$" + std::to_string(n));
@@ -53,11 +54,11 @@ std::optional<std::string> PgDialect::create_like(const TableRef& table, const T
 std::optional<std::pair<std::string, std::vector<std::string>>> PgDialect::swap_dependents(const TableRef& live) const {
   return std::make_pair(
       std::string("SELECT 'foreign key ' || quote_ident(con.conname) || ' of ' || con.conrelid::regclass::text FROM pg_constraint con "
-                  "WHERE con.contype = 'f' AND con.confrelid = to_regclass($1) AND con.conrelid <> con.confrelid "
+                  "WHERE con.contype = 'f' AND con.confrelid = to_regclass(" + placeholder(0) + ") AND con.conrelid <> con.confrelid "
                   "UNION SELECT 'view ' || v.oid::regclass::text FROM pg_depend d JOIN pg_rewrite w ON w.oid = d.objid "
                   "JOIN pg_class v ON v.oid = w.ev_class WHERE d.classid = 'pg_rewrite'::regclass AND d.refclassid = 'pg_class'::regclass "
-                  "AND d.refobjid = to_regclass($1) AND v.oid <> d.refobjid ORDER BY 1"),
-      std::vector<std::string>{quote_table(live)});
+                  "AND d.refobjid = to_regclass(" + placeholder(1) + ") AND v.oid <> d.refobjid ORDER BY 1"),
+      std::vector<std::string>{quote_table(live), quote_table(live)});
 }
 
 std::string PgDialect::state_table_ddl() const {

@@ -7,6 +7,8 @@ namespace sluice::postgres {
 
 class PgDialect final : public sql::Dialect {
  public:
+  // libpq numbers its parameters ($1); an ODBC driver takes ? markers and numbers them itself.
+  explicit PgDialect(bool numbered_markers = true) : numbered_(numbered_markers) {}
   const ident::NameRule& names() const override;
   const std::string& placeholder(std::size_t i) const override;
   std::string type_sql(const TypeInfo& t) const override;
@@ -22,11 +24,16 @@ class PgDialect final : public sql::Dialect {
   std::optional<std::pair<std::string, std::vector<std::string>>> swap_dependents(const TableRef& live) const override;
   std::string empty_table(const TableRef& t) const override { return "TRUNCATE " + quote_table(t); }
   std::string now() const override { return "now()"; }
-  std::string table_exists() const override { return "SELECT 1 WHERE to_regclass($1) IS NOT NULL"; }
+  std::string table_exists() const override { return "SELECT 1 WHERE to_regclass(" + placeholder(0) + ") IS NOT NULL"; }
   std::string state_table_ddl() const override;
-  std::optional<std::string> try_session_lock() const override { return "SELECT pg_try_advisory_lock(1936487781, hashtext($1))"; }
+  std::optional<std::string> try_session_lock() const override {
+    return "SELECT pg_try_advisory_lock(1936487781, hashtext(" + placeholder(0) + "))";
+  }
   std::string lock_table_ddl() const override;
   std::string lock_kind() const override { return "advisory lock"; }
+
+ private:
+  bool numbered_;
 };
 
 const PgDialect& dialect();

@@ -11,7 +11,16 @@ const std::vector<std::string> kStateColumns = {"pipeline", "step", "run_id", "l
 }
 
 std::string Dialect::quote(const std::string& ident) const { return sql::quote(ident, quote_char()); }
-std::string Dialect::quote_table(const TableRef& t) const { return sql::quote_table(t, quote_char()); }
+std::string Dialect::quote_table(const TableRef& t) const { return t.schema.empty() ? quote(t.name) : quote(t.schema) + "." + quote(t.name); }
+
+SelectSpelling Dialect::select_spelling() const {
+  SelectSpelling sp;
+  sp.quote = [this](const std::string& name) { return quote(name); };
+  sp.placeholder = [this](std::size_t i) -> const std::string& { return placeholder(i); };
+  sp.subquery_alias = subquery_alias();
+  sp.modulo = [this](const std::string& e, const std::string& n) { return modulo(e, n); };
+  return sp;
+}
 
 const std::string& Dialect::placeholder(std::size_t) const {
   static const std::string mark = "?";
@@ -173,9 +182,24 @@ std::string Dialect::upsert_clause(const std::vector<std::string>& key, const st
   return "ON CONFLICT (" + keys + ") DO " + (sets.empty() ? "NOTHING" : "UPDATE SET " + sets);
 }
 
+std::string Dialect::upsert(const TableRef& table, const std::vector<std::string>& columns, const std::vector<std::string>& key,
+                            const std::vector<std::string>& values) const {
+  std::string vals;
+  for (const auto& v : values) vals += (vals.empty() ? "" : ", ") + v;
+  return "INSERT INTO " + quote_table(table) + " (" + column_list(*this, columns) + ") VALUES (" + vals + ") " + upsert_clause(key, columns);
+}
+
+namespace {
+std::vector<std::string> marks_and_now(const Dialect& d, std::size_t n) {
+  std::vector<std::string> v;
+  for (std::size_t i = 0; i < n; ++i) v.push_back(d.placeholder(i));
+  v.push_back(d.now());
+  return v;
+}
+}  // namespace
+
 std::string Dialect::state_upsert() const {
-  return "INSERT INTO sluice_state (pipeline, step, run_id, last_key, rows_committed, completed, updated_at) VALUES (" +
-         marks(0, 6) + ", " + now() + ") " + upsert_clause({"pipeline", "step"}, kStateColumns);
+  return upsert({"", "sluice_state"}, kStateColumns, {"pipeline", "step"}, marks_and_now(*this, 6));
 }
 
 std::string Dialect::state_select() const {
@@ -193,8 +217,7 @@ std::string Dialect::state_delete(bool one_step) const {
 }
 
 std::string Dialect::lock_record() const {
-  return "INSERT INTO sluice_lock (pipeline, holder, since) VALUES (" + marks(0, 2) + ", " + now() + ") " +
-         upsert_clause({"pipeline"}, {"pipeline", "holder", "since"});
+  return upsert({"", "sluice_lock"}, {"pipeline", "holder", "since"}, {"pipeline"}, marks_and_now(*this, 2));
 }
 
 std::string Dialect::lock_holder() const {

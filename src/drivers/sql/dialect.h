@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/identifiers.h"
+#include "drivers/sql/sql_text.h"
 #include "sluice/schema.h"
 #include "sluice/source.h"
 
@@ -22,10 +23,16 @@ class Dialect {
   // ---- identifiers ----
   virtual const ident::NameRule& names() const = 0;
   virtual char quote_char() const { return '"'; }
-  std::string quote(const std::string& ident) const;
+  // An identifier as this dialect writes it: in quote_char() with the quote doubled,
+  // unless the dialect has its own rule (SQL Server's [brackets], Oracle's case).
+  virtual std::string quote(const std::string& ident) const;
   std::string quote_table(const TableRef& t) const;
   // Parameter marker number i (0-based): "?" unless the dialect numbers them.
   virtual const std::string& placeholder(std::size_t i) const;
+  // How the key-ordered extract SELECT (sql_text.h) is spelled here.
+  SelectSpelling select_spelling() const;
+  virtual std::string subquery_alias() const { return " AS sluice_q"; }
+  virtual std::string modulo(const std::string& expr, const std::string& n) const { return "((" + expr + ") % " + n + ")"; }
   // A name sluice derives beside `table` ("staging", "old"), within the name limit.
   TableRef derived_table(const TableRef& table, const std::string& role) const;
 
@@ -70,7 +77,7 @@ class Dialect {
   std::string add_foreign_key(const TableRef& table, const ForeignKeyDef& fk) const;
   // SQLite cannot ALTER TABLE ... ADD CONSTRAINT: its foreign keys are part of CREATE TABLE.
   virtual bool foreign_keys_in_create() const { return false; }
-  std::string drop_table_if_exists(const TableRef& t) const;
+  virtual std::string drop_table_if_exists(const TableRef& t) const;
   virtual std::string create_schema_if_missing(const std::string& schema) const;
   // An empty table with the definition (columns, keys, indexes) of `like`; nullopt when
   // the dialect cannot say it in SQL (the driver then copies the definition itself).
@@ -101,6 +108,14 @@ class Dialect {
   // The tail of an INSERT that turns it into an upsert on `key`, updating `columns`
   // that are not part of the key.
   virtual std::string upsert_clause(const std::vector<std::string>& key, const std::vector<std::string>& columns) const;
+  // A whole statement writing one row of `values` (SQL expressions, one per column)
+  // into `table`, updating the row with the same `key`: INSERT ... upsert_clause, or a
+  // MERGE where the dialect has no such clause (SQL Server, Oracle).
+  virtual std::string upsert(const TableRef& table, const std::vector<std::string>& columns, const std::vector<std::string>& key,
+                             const std::vector<std::string>& values) const;
+  // Lets explicit values into `table`'s identity column for this session (SQL Server's
+  // IDENTITY_INSERT); nullopt where identity columns take them anyway.
+  virtual std::optional<std::string> identity_insert(const TableRef&) const { return std::nullopt; }
   // The current time, as SQL.
   virtual std::string now() const { return "CURRENT_TIMESTAMP"; }
   // One parameter (a table name of the connection's default schema); returns a row when

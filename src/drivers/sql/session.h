@@ -20,6 +20,10 @@ class Session {
   // Parameters are text; the server converts them to the columns' types.
   virtual void exec(const std::string& sql, const std::vector<std::string>& params) = 0;
   virtual Rows query(const std::string& sql, const std::vector<std::string>& params) = 0;
+  // Opens and ends a transaction. Servers take SQL text for it; an ODBC session ends
+  // transactions through its driver (SQLEndTran), never by statement.
+  virtual void begin(const std::string& begin_sql) { exec(begin_sql); }
+  virtual void commit() { exec("COMMIT"); }
   // Ends the open transaction, if any; never throws (the session may be gone).
   virtual void rollback() noexcept = 0;
 };

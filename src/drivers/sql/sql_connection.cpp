@@ -165,10 +165,10 @@ void SqlConnection::write_checkpoint(const std::string& pipeline, const std::str
   Session& s = session(true);
   StateTable state(s, dialect());
   state.ensure();
-  s.exec(dialect().begin());
+  s.begin(dialect().begin());
   try {
     state.save(pipeline, key, cp);
-    s.exec("COMMIT");
+    s.commit();
   } catch (...) {
     s.rollback();
     throw;

@@ -13,7 +13,7 @@ SqlTarget::SqlTarget(std::unique_ptr<Session> session, const Dialect& dialect, L
 }
 
 void SqlTarget::begin() {
-  session_->exec(dialect_.begin());
+  session_->begin(dialect_.begin());
   in_tx_ = true;
   after_begin();
 }
@@ -28,7 +28,7 @@ void SqlTarget::write(const Batch& batch) {
 
 void SqlTarget::commit(const Checkpoint& cp) {
   state_.save(req_.pipeline, req_.state_key, cp);
-  session_->exec("COMMIT");
+  session_->commit();
   in_tx_ = false;
   ++commits_;
 }

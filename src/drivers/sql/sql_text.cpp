@@ -28,56 +28,69 @@ std::string quote_table(const TableRef& t, char q) {
   return t.schema.empty() ? quote(t.name, q) : quote(t.schema, q) + "." + quote(t.name, q);
 }
 
-std::string after_key_condition(const std::vector<std::string>& key, char q,
-                                const std::string& (*placeholder)(std::size_t), std::size_t& next_param,
+namespace {
+
+// (a > ?) OR (a = ? AND b > ?) ...: portable and index-friendly on every dialect.
+std::string after_key_condition(const std::vector<std::string>& key, const SelectSpelling& sp, std::size_t& next_param,
                                 std::vector<std::size_t>& param_key_index) {
   std::string out;
   for (std::size_t i = 0; i < key.size(); ++i) {
     out += i ? " OR (" : "(";
     for (std::size_t j = 0; j < i; ++j) {
-      out += quote(key[j], q) + " = " + placeholder(next_param++) + " AND ";
+      out += sp.quote(key[j]) + " = " + sp.placeholder(next_param++) + " AND ";
       param_key_index.push_back(j);
     }
-    out += quote(key[i], q) + " > " + placeholder(next_param++) + ")";
+    out += sp.quote(key[i]) + " > " + sp.placeholder(next_param++) + ")";
     param_key_index.push_back(i);
   }
   return "(" + out + ")";
 }
 
-Select keyed_select(const ExtractRequest& req, char q, const std::vector<std::string>& all_columns,
-                    const std::string& (*placeholder)(std::size_t),
+}  // namespace
+
+Select keyed_select(const ExtractRequest& req, const SelectSpelling& sp, const std::vector<std::string>& all_columns,
                     const std::function<std::string(const std::string&)>& column_expression) {
   Select s;
   const auto& cols = req.columns.empty() ? all_columns : req.columns;
   std::string list;
   for (const auto& c : cols) {
     std::string expr = column_expression ? column_expression(c) : std::string();
-    list += (list.empty() ? "" : ", ") + (expr.empty() ? quote(c, q) : expr);
+    list += (list.empty() ? "" : ", ") + (expr.empty() ? sp.quote(c) : expr);
   }
-  std::string from = req.query.empty() ? quote_table(req.table, q) : "(" + req.query + ") AS sluice_q";
+  const auto table = [&](const TableRef& t) { return t.schema.empty() ? sp.quote(t.name) : sp.quote(t.schema) + "." + sp.quote(t.name); };
+  std::string from = req.query.empty() ? table(req.table) : "(" + req.query + ")" + sp.subquery_alias;
   s.sql = "SELECT " + list + " FROM " + from;
   std::vector<std::string> conds;
   if (!req.where.empty()) conds.push_back("(" + req.where + ")");
   if (req.shard_count > 1) {
     // Deterministic whatever the table holds (growing tables included); the double
     // modulo keeps negative keys in range on every dialect.
-    std::string n = std::to_string(req.shard_count);
-    conds.push_back("((" + quote(req.shard_column, q) + " % " + n + " + " + n + ") % " + n + " = " + std::to_string(req.shard_index) + ")");
+    const std::string n = std::to_string(req.shard_count);
+    const auto mod = [&](const std::string& e) { return sp.modulo ? sp.modulo(e, n) : "((" + e + ") % " + n + ")"; };
+    conds.push_back("(" + mod(mod(sp.quote(req.shard_column)) + " + " + n) + " = " + std::to_string(req.shard_index) + ")");
   }
   if (!req.resume_after.empty()) {
     std::size_t next = 0;
     std::vector<std::size_t> idx;
-    conds.push_back(after_key_condition(req.order_by, q, placeholder, next, idx));
+    conds.push_back(after_key_condition(req.order_by, sp, next, idx));
     for (std::size_t i : idx) s.params.push_back(&req.resume_after[i]);
   }
   for (std::size_t i = 0; i < conds.size(); ++i) s.sql += (i ? " AND " : " WHERE ") + conds[i];
   if (!req.order_by.empty()) {
     s.sql += " ORDER BY ";
-    for (std::size_t i = 0; i < req.order_by.size(); ++i) s.sql += (i ? ", " : "") + quote(req.order_by[i], q);
+    for (std::size_t i = 0; i < req.order_by.size(); ++i) s.sql += (i ? ", " : "") + sp.quote(req.order_by[i]);
   }
   return s;
 }
 
+Select keyed_select(const ExtractRequest& req, char q, const std::vector<std::string>& all_columns,
+                    const std::string& (*placeholder)(std::size_t),
+                    const std::function<std::string(const std::string&)>& column_expression) {
+  SelectSpelling sp;
+  sp.quote = [q](const std::string& name) { return quote(name, q); };
+  sp.placeholder = placeholder;
+  return keyed_select(req, sp, all_columns, column_expression);
+}
 
 }  // namespace sluice::sql
 

@@ -24,17 +24,21 @@ struct Select {
   std::string sql;
   std::vector<const Value*> params;
 };
+// How a dialect spells the parts of that SELECT.
+struct SelectSpelling {
+  std::function<std::string(const std::string&)> quote;
+  std::function<const std::string&(std::size_t)> placeholder;
+  std::string subquery_alias = " AS sluice_q";  // Oracle takes no AS before a table alias
+  // `expr` modulo n; empty: "expr % n".
+  std::function<std::string(const std::string&, const std::string&)> modulo;
+};
 // `column_expression`, when given, turns a column name into what is selected for it
 // (e.g. ST_AsText(`g`) AS `g`); empty result: the column itself.
+Select keyed_select(const ExtractRequest& req, const SelectSpelling& spelling, const std::vector<std::string>& all_columns,
+                    const std::function<std::string(const std::string&)>& column_expression = {});
 Select keyed_select(const ExtractRequest& req, char q, const std::vector<std::string>& all_columns,
                     const std::string& (*placeholder)(std::size_t),
                     const std::function<std::string(const std::string&)>& column_expression = {});
-
-// (a > ?) OR (a = ? AND b > ?) ...: portable and index-friendly on every dialect.
-std::string after_key_condition(const std::vector<std::string>& key, char q,
-                                const std::string& (*placeholder)(std::size_t), std::size_t& next_param,
-                                std::vector<std::size_t>& param_key_index);
-
 
 }  // namespace sluice::sql
 
