@@ -92,6 +92,7 @@ std::string connection_string_passwords(std::string_view text) {
   while (i < text.size()) {
     std::size_t value = 0;
     if (!at_key(i, value)) { out += text[i++]; continue; }
+    while (value < text.size() && text[value] == ' ') ++value;
     out.append(text.substr(i, value - i));
     std::size_t end = value;
     if (end < text.size() && text[end] == '{') {  // {braced}, with }} for a literal }

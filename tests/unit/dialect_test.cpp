@@ -99,12 +99,12 @@ TEST(Dialect, EmptyingATableInsideATransaction) {
 
 TEST(Dialect, StateStatements) {
   EXPECT_EQ(postgres::dialect().state_upsert(),
-            "INSERT INTO sluice_state (pipeline, step, run_id, last_key, rows_committed, completed, updated_at) "
+            "INSERT INTO \"sluice_state\" (\"pipeline\", \"step\", \"run_id\", \"last_key\", \"rows_committed\", \"completed\", \"updated_at\") "
             "VALUES ($1, $2, $3, $4, $5, $6, now()) ON CONFLICT (\"pipeline\", \"step\") DO UPDATE SET "
             "\"run_id\" = EXCLUDED.\"run_id\", \"last_key\" = EXCLUDED.\"last_key\", \"rows_committed\" = EXCLUDED.\"rows_committed\", "
             "\"completed\" = EXCLUDED.\"completed\", \"updated_at\" = EXCLUDED.\"updated_at\"");
   EXPECT_EQ(mysql::MysqlDialect(true).state_upsert(),
-            "INSERT INTO sluice_state (pipeline, step, run_id, last_key, rows_committed, completed, updated_at) "
+            "INSERT INTO `sluice_state` (`pipeline`, `step`, `run_id`, `last_key`, `rows_committed`, `completed`, `updated_at`) "
             "VALUES (?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6)) ON DUPLICATE KEY UPDATE `run_id` = VALUES(`run_id`), "
             "`last_key` = VALUES(`last_key`), `rows_committed` = VALUES(`rows_committed`), `completed` = VALUES(`completed`), "
             "`updated_at` = VALUES(`updated_at`)");
@@ -120,7 +120,7 @@ TEST(Dialect, RunLocks) {
   EXPECT_EQ(*mysql::MysqlDialect(true).try_session_lock(), "SELECT GET_LOCK(CONCAT('sluice:', MD5(?)), 0)");
   EXPECT_FALSE(sqlite::dialect().try_session_lock());  // a lock file
   EXPECT_EQ(postgres::dialect().lock_record(),
-            "INSERT INTO sluice_lock (pipeline, holder, since) VALUES ($1, $2, now()) ON CONFLICT (\"pipeline\") DO UPDATE SET "
+            "INSERT INTO \"sluice_lock\" (\"pipeline\", \"holder\", \"since\") VALUES ($1, $2, now()) ON CONFLICT (\"pipeline\") DO UPDATE SET "
             "\"holder\" = EXCLUDED.\"holder\", \"since\" = EXCLUDED.\"since\"");
   EXPECT_EQ(mysql::MysqlDialect(true).lock_holder(), "SELECT holder, since FROM sluice_lock WHERE pipeline = ?");
 }
