@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <charconv>
 #include <cctype>
 #include <cmath>
 #include <limits>
@@ -203,7 +204,13 @@ void coerce(const Value& in, const TypeInfo& t, Value& out) {
         return;
       }
       std::string text;
-      if (in.kind() == K::int64 || in.kind() == K::uint64 || in.kind() == K::float64) text = in.to_text();
+      if (in.kind() == K::float64) {
+        // Shortest round-trip digits, but never an exponent ("3e+05" is no decimal).
+        if (!std::isfinite(in.as_double())) no_fit(in, t, "not a finite number");
+        char buf[400];
+        auto r = std::to_chars(buf, buf + sizeof buf, in.as_double(), std::chars_format::fixed);
+        text.assign(buf, r.ptr);
+      } else if (in.kind() == K::int64 || in.kind() == K::uint64) text = in.to_text();
       else if (in.kind() == K::decimal || in.kind() == K::text) text = in.str();
       else if (in.kind() == K::boolean) text = in.as_bool() ? "1" : "0";
       else no_fit(in, t);

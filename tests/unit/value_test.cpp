@@ -83,6 +83,26 @@ TEST(Value, CoerceIntegersChecksRange) {
   EXPECT_EQ(out.as_int(), 12);
 }
 
+TEST(Value, CoerceDoublesToDecimalsWithoutExponents) {
+  Value in, out;
+  TypeInfo dec = TypeInfo::of(TypeId::decimal);
+  dec.precision = 28;
+  dec.scale = 6;
+  in.set_double(300000.0);  // shortest text is "3e+05"
+  coerce(in, dec, out);
+  EXPECT_EQ(out.str(), "300000");
+  in.set_double(1.5e-5);
+  coerce(in, dec, out);
+  EXPECT_EQ(out.str(), "0.000015");
+  in.set_double(0.1);
+  coerce(in, dec, out);
+  EXPECT_EQ(out.str(), "0.1");
+  in.set_double(1e-7);  // more digits than the scale: refused, never rounded
+  EXPECT_THROW(coerce(in, dec, out), Error);
+  in.set_double(std::numeric_limits<double>::infinity());
+  EXPECT_THROW(coerce(in, dec, out), Error);
+}
+
 TEST(Value, CoerceTextLengthAndJsonAndUuid) {
   Value in, out;
   TypeInfo v3 = TypeInfo::of(TypeId::varchar);

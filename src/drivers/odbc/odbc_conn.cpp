@@ -40,7 +40,7 @@ Dbms dbms_from(const std::string& key, const std::string& dbms_name) {
   return Dbms::other;
 }
 
-Conn::Conn(const ConnectionConfig& cfg) : name_(cfg.name), env_(SQL_HANDLE_ENV, SQL_NULL_HANDLE) {
+Conn::Conn(const ConnectionConfig& cfg, const std::string& extra) : name_(cfg.name), env_(SQL_HANDLE_ENV, SQL_NULL_HANDLE) {
   SQLSetEnvAttr(env_.get(), SQL_ATTR_ODBC_VERSION, reinterpret_cast<SQLPOINTER>(SQL_OV_ODBC3), 0);
   dbc_ = Handle(SQL_HANDLE_DBC, env_.get());
   const auto timeout = static_cast<SQLULEN>(std::max<long long>(1, (cfg.connect_timeout.count() + 999) / 1000));
@@ -48,7 +48,7 @@ Conn::Conn(const ConnectionConfig& cfg) : name_(cfg.name), env_(SQL_HANDLE_ENV, 
   const std::string where = "connection '" + cfg.name + "' (" + cfg.display() + ")";
   auto it = cfg.options.find("connection_string");
   if (it == cfg.options.end()) throw Error(ErrorClass::internal, where + ": no connection string");
-  WString in = widen(it->second);
+  WString in = widen(it->second + extra);
   SQLWCHAR out[1024];
   SQLSMALLINT out_len = 0;
   SQLRETURN rc = SQLDriverConnectW(dbc_.get(), nullptr, in.data(), static_cast<SQLSMALLINT>(in.size()), out,

@@ -23,7 +23,8 @@ Dbms dbms_from(const std::string& dialect_key, const std::string& dbms_name);
 
 class Conn {
  public:
-  explicit Conn(const ConnectionConfig& cfg);
+  // `extra`: attributes appended to the connection string (a source's streaming options).
+  explicit Conn(const ConnectionConfig& cfg, const std::string& extra = {});
   ~Conn();
   Conn(const Conn&) = delete;
   Conn& operator=(const Conn&) = delete;

@@ -202,7 +202,8 @@ class OdbcConnection final : public sql::SqlConnection {
   }
 
   std::unique_ptr<Source> make_source(const ExtractRequest& req, Schema schema) override {
-    return std::make_unique<OdbcSource>(std::make_unique<Conn>(config()), *dialect_, req, std::move(schema));
+    const std::string extra = streaming_attributes(conn_->dbms(), config().options.at("connection_string"));
+    return std::make_unique<OdbcSource>(std::make_unique<Conn>(config(), extra), *dialect_, req, std::move(schema));
   }
 
   std::unique_ptr<Sink> make_target(const LoadRequest& req, const Schema& target, bool swapped) override {

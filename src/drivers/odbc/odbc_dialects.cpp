@@ -67,6 +67,18 @@ std::vector<std::string> read_only_snapshot(Dbms dbms) {
   return {};
 }
 
+std::string streaming_attributes(Dbms dbms, const std::string& cs) {
+  std::string lower = cs;
+  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const auto sets = [&](const char* key) { return lower.find(key) != std::string::npos; };
+  switch (dbms) {
+    case Dbms::postgres: return sets("usedeclarefetch") ? "" : "UseDeclareFetch=1;Fetch=5000;";
+    default: return {};
+  }
+}
+
+std::size_t page_rows(Dbms dbms) { return dbms == Dbms::mysql || dbms == Dbms::mariadb ? 50000 : 0; }
+
 std::string current_schema_query(Dbms dbms) {
   switch (dbms) {
     case Dbms::postgres: return "SELECT current_schema()";

@@ -19,6 +19,14 @@ const char* dbms_title(Dbms dbms);
 std::vector<std::string> session_setup(Dbms dbms);
 // Run first in a source's transaction (autocommit off): a consistent, read-only snapshot.
 std::vector<std::string> read_only_snapshot(Dbms dbms);
+// Connection-string attributes that make a source's driver stream its result instead of
+// holding all of it in memory (psqlODBC's declare/fetch), unless the
+// connection string already sets them.
+std::string streaming_attributes(Dbms dbms, const std::string& connection_string);
+// Rows per query for drivers that hold a whole result in client memory whatever they
+// are told (MariaDB Connector/ODBC 3.1): a keyed extract is then read in pages, each
+// continuing after the last key of the one before, inside the same snapshot. 0: one query.
+std::size_t page_rows(Dbms dbms);
 // One row, one column: the schema (MySQL: database) unqualified names resolve in; empty
 // where the database has none (SQLite).
 std::string current_schema_query(Dbms dbms);

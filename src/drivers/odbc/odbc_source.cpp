@@ -36,11 +36,30 @@ std::size_t bound_width(const TypeInfo& t, Carrier c) {
 }  // namespace
 
 OdbcSource::OdbcSource(std::unique_ptr<Conn> conn, const sql::Dialect& dialect, const ExtractRequest& req, Schema schema)
-    : conn_(std::move(conn)), schema_(std::move(schema)) {
+    : conn_(std::move(conn)), dialect_(dialect), req_(req), schema_(std::move(schema)) {
   conn_->begin();
   for (const auto& s : read_only_snapshot(conn_->dbms())) conn_->exec(s);
-  auto sel = sql::keyed_select(req, dialect.select_spelling(), schema_.names());
+  for (const auto& k : req_.order_by)
+    if (auto idx = schema_.index_of(k)) key_columns_.push_back(*idx);
+  if (req_.query.empty() && !req_.order_by.empty() && key_columns_.size() == req_.order_by.size()) page_rows_ = page_rows(conn_->dbms());
+  // Long columns are selected last: every driver lets SQLGetData read the columns after
+  // the last bound one, so the others can stay bound.
+  for (int long_data = 0; long_data < 2; ++long_data)
+    for (std::size_t c = 0; c < schema_.size(); ++c) {
+      const TypeInfo& t = schema_.columns[c].type;
+      if ((bound_width(t, carrier_for(t)) == 0) == (long_data == 1)) order_.push_back(c);
+    }
+  start_query();
+}
+
+void OdbcSource::start_query() {
+  ExtractRequest q = req_;
+  q.columns.clear();
+  for (std::size_t c : order_) q.columns.push_back(schema_.columns[c].name);
+  auto sel = sql::keyed_select(q, dialect_.select_spelling(), q.columns);
+  if (page_rows_ > 0) sel.sql += dialect_.limit_clause(page_rows_);
   stmt_ = conn_->statement();
+  rows_in_page_ = fetched_ = next_ = 0;
   WString w = widen(sel.sql);
   if (!succeeded(SQLPrepareW(stmt_.get(), w.data(), static_cast<SQLINTEGER>(w.size())))) conn_->raise(stmt_, "preparing the extract");
   if (!sel.params.empty()) {
@@ -51,9 +70,9 @@ OdbcSource::OdbcSource(std::unique_ptr<Conn> conn, const sql::Dialect& dialect, 
     key_values_.resize(sel.params.size());
     for (const Value* v : sel.params) {
       TypeInfo t = TypeInfo::of(TypeId::text);
-      for (std::size_t k = 0; k < req.resume_after.size() && k < req.order_by.size(); ++k)
-        if (&req.resume_after[k] == v)
-          if (auto idx = schema_.index_of(req.order_by[k])) t = schema_.columns[*idx].type;
+      for (std::size_t k = 0; k < req_.resume_after.size() && k < req_.order_by.size(); ++k)
+        if (&req_.resume_after[k] == v)
+          if (auto idx = schema_.index_of(req_.order_by[k])) t = schema_.columns[*idx].type;
       types.push_back(t);
       values.push_back(v);
     }
@@ -75,31 +94,35 @@ OdbcSource::~OdbcSource() {
 }
 
 void OdbcSource::bind_columns() {
-  bound_.resize(schema_.size());
+  bound_.resize(order_.size());
   std::size_t row_bytes = 0;
   block_ = true;
-  for (std::size_t c = 0; c < schema_.size(); ++c) {
-    Bound& b = bound_[c];
-    b.carrier = carrier_for(schema_.columns[c].type);
-    b.width = bound_width(schema_.columns[c].type, b.carrier);
+  for (std::size_t pos = 0; pos < order_.size(); ++pos) {
+    Bound& b = bound_[pos];
+    const TypeInfo& t = schema_.columns[order_[pos]].type;
+    b.carrier = carrier_for(t);
+    b.width = bound_width(t, b.carrier);
     if (b.width == 0) block_ = false;
     row_bytes += b.width + sizeof(SQLLEN);
   }
-  if (!block_) return;  // long data: every column through SQLGetData, a row per fetch
-  rowset_ = std::max<std::size_t>(1, std::min(kRowsetRows, kRowsetBytes / std::max<std::size_t>(row_bytes, 1)));
+  // With long data a row is fetched at a time (SQLGetData after each fetch).
+  rowset_ = block_ ? std::max<std::size_t>(1, std::min(kRowsetRows, kRowsetBytes / std::max<std::size_t>(row_bytes, 1))) : 1;
   row_status_.resize(rowset_);
-  SQLSetStmtAttr(stmt_.get(), SQL_ATTR_ROW_BIND_TYPE, reinterpret_cast<SQLPOINTER>(SQL_BIND_BY_COLUMN), 0);
-  if (!succeeded(SQLSetStmtAttr(stmt_.get(), SQL_ATTR_ROW_ARRAY_SIZE, reinterpret_cast<SQLPOINTER>(static_cast<SQLULEN>(rowset_)), 0)))
-    conn_->raise(stmt_, "setting the block cursor's row count");
-  SQLSetStmtAttr(stmt_.get(), SQL_ATTR_ROW_STATUS_PTR, row_status_.data(), 0);
-  SQLSetStmtAttr(stmt_.get(), SQL_ATTR_ROWS_FETCHED_PTR, &rows_fetched_, 0);
-  for (std::size_t c = 0; c < schema_.size(); ++c) {
-    Bound& b = bound_[c];
+  if (block_) {
+    SQLSetStmtAttr(stmt_.get(), SQL_ATTR_ROW_BIND_TYPE, reinterpret_cast<SQLPOINTER>(SQL_BIND_BY_COLUMN), 0);
+    if (!succeeded(SQLSetStmtAttr(stmt_.get(), SQL_ATTR_ROW_ARRAY_SIZE, reinterpret_cast<SQLPOINTER>(static_cast<SQLULEN>(rowset_)), 0)))
+      conn_->raise(stmt_, "setting the block cursor's row count");
+    SQLSetStmtAttr(stmt_.get(), SQL_ATTR_ROW_STATUS_PTR, row_status_.data(), 0);
+    SQLSetStmtAttr(stmt_.get(), SQL_ATTR_ROWS_FETCHED_PTR, &rows_fetched_, 0);
+  }
+  for (std::size_t pos = 0; pos < order_.size(); ++pos) {
+    Bound& b = bound_[pos];
+    if (b.width == 0) continue;
     b.data.resize(b.width * rowset_);
     b.ind.resize(rowset_);
-    if (!succeeded(SQLBindCol(stmt_.get(), static_cast<SQLUSMALLINT>(c + 1), c_type(b.carrier), b.data.data(),
+    if (!succeeded(SQLBindCol(stmt_.get(), static_cast<SQLUSMALLINT>(pos + 1), c_type(b.carrier), b.data.data(),
                               static_cast<SQLLEN>(b.width), b.ind.data())))
-      conn_->raise(stmt_, "binding column " + schema_.columns[c].name);
+      conn_->raise(stmt_, "binding column " + schema_.columns[order_[pos]].name);
   }
 }
 
@@ -109,6 +132,12 @@ bool OdbcSource::read(Batch& batch) {
   while (!batch.full() && !done_) {
     if (next_ >= fetched_) {
       SQLRETURN rc = block_ ? SQLFetchScroll(stmt_.get(), SQL_FETCH_NEXT, 0) : SQLFetch(stmt_.get());
+      if (rc == SQL_NO_DATA && page_rows_ > 0 && rows_in_page_ == page_rows_) {
+        // A full page: the next one starts after its last key.
+        req_.resume_after = last_key_;
+        start_query();
+        continue;
+      }
       if (rc == SQL_NO_DATA) { done_ = true; break; }
       if (!succeeded(rc)) conn_->raise(stmt_, "reading");
       fetched_ = block_ ? static_cast<std::size_t>(rows_fetched_) : 1;
@@ -117,17 +146,23 @@ bool OdbcSource::read(Batch& batch) {
     }
     if (block_ && row_status_[next_] == SQL_ROW_ERROR) throw Error(ErrorClass::internal, conn_->name() + ": the ODBC driver reported a row it could not read");
     Row& row = batch.append_row(width);
-    for (std::size_t c = 0; c < width; ++c) {
-      if (block_) read_bound(next_, c, row[c]);
-      else read_long(c, row[c]);
+    for (std::size_t pos = 0; pos < width; ++pos) {
+      if (bound_[pos].width > 0) read_bound(next_, pos, row[order_[pos]]);
+      else read_long(pos, row[order_[pos]]);
     }
     ++next_;
+    ++rows_in_page_;
+    if (page_rows_ > 0 && rows_in_page_ == page_rows_) {
+      last_key_.resize(key_columns_.size());
+      for (std::size_t k = 0; k < key_columns_.size(); ++k) last_key_[k] = row[key_columns_[k]];
+    }
   }
   return !batch.empty();
 }
 
-void OdbcSource::read_bound(std::size_t r, std::size_t c, Value& out) {
-  const Bound& b = bound_[c];
+void OdbcSource::read_bound(std::size_t r, std::size_t pos, Value& out) {
+  const Bound& b = bound_[pos];
+  const std::size_t c = order_[pos];
   const SQLLEN ind = b.ind[r];
   if (ind == SQL_NULL_DATA) { out.set_null(); return; }
   const char* p = b.data.data() + r * b.width;
@@ -166,8 +201,9 @@ void OdbcSource::read_bound(std::size_t r, std::size_t c, Value& out) {
 }
 
 // Long data arrives in pieces: SQLGetData until the driver says it is all there.
-void OdbcSource::read_long(std::size_t c, Value& out) {
-  const auto col = static_cast<SQLUSMALLINT>(c + 1);
+void OdbcSource::read_long(std::size_t pos, Value& out) {
+  const std::size_t c = order_[pos];
+  const auto col = static_cast<SQLUSMALLINT>(pos + 1);
   const Carrier carrier = carrier_for(schema_.columns[c].type);
   SQLLEN ind = 0;
   switch (carrier) {

@@ -17,6 +17,7 @@ class OracleDialect final : public sql::Dialect {
   std::string quote(const std::string& ident) const override;
   std::string subquery_alias() const override { return " sluice_q"; }
   std::string modulo(const std::string& expr, const std::string& n) const override { return "MOD(" + expr + ", " + n + ")"; }
+  std::string limit_clause(std::size_t n) const override { return " FETCH FIRST " + std::to_string(n) + " ROWS ONLY"; }
   std::string type_sql(const TypeInfo& t) const override;
   TypeInfo created_type(const TypeInfo& t) const override;
   std::optional<std::string> default_sql(const ColumnDefault& d, const TypeInfo& t) const override;

@@ -14,6 +14,7 @@ class SqlServerDialect final : public sql::Dialect {
  public:
   const ident::NameRule& names() const override;
   std::string quote(const std::string& ident) const override;
+  std::string limit_clause(std::size_t n) const override { return " OFFSET 0 ROWS FETCH NEXT " + std::to_string(n) + " ROWS ONLY"; }
   std::string type_sql(const TypeInfo& t) const override;
   TypeInfo created_type(const TypeInfo& t) const override;
   std::optional<std::string> default_sql(const ColumnDefault& d, const TypeInfo& t) const override;

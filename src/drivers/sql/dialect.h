@@ -32,6 +32,8 @@ class Dialect {
   // How the key-ordered extract SELECT (sql_text.h) is spelled here.
   SelectSpelling select_spelling() const;
   virtual std::string subquery_alias() const { return " AS sluice_q"; }
+  // What ends a SELECT to return at most n rows (after its ORDER BY).
+  virtual std::string limit_clause(std::size_t n) const { return " LIMIT " + std::to_string(n); }
   virtual std::string modulo(const std::string& expr, const std::string& n) const { return "((" + expr + ") % " + n + ")"; }
   // A name sluice derives beside `table` ("staging", "old"), within the name limit.
   TableRef derived_table(const TableRef& table, const std::string& role) const;
