@@ -5,6 +5,8 @@
 // foreign keys, errors and secrets.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "support/copy_faults.h"
 #include "support/mysql_client.h"
 #include "support/odbc_config.h"
@@ -61,6 +63,29 @@ TEST(Odbc, PostgresTypesThroughOdbcBothWaysAreExact) {
   EXPECT_EQ(pg.scalar("SELECT length(bin) FROM rt.types_back WHERE id = 1"), "256");
   EXPECT_EQ(pg.scalar("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'rt.types_odbc'::regclass AND attname = 'tstz'"),
             "timestamp(6) with time zone");
+}
+
+TEST(Odbc, SqliteThroughOdbcKeepsEveryPostgresType) {
+  SLUICE_REQUIRE_SERVER(pg_url, "SLUICE_TEST_PG_URL");
+  SLUICE_REQUIRE_SERVER(my_url, "SLUICE_TEST_MYSQL_URL");
+  const auto& odbc = test::odbc_config(pg_url, my_url);
+  test::PgClient pg(pg_url);
+  test::create_pg_types(pg);
+  pg.forget_pipeline("odbc-lite-types");
+  test::TempDir dir;
+  test::write_file(dir.file("p.yaml"),
+                   "version: 1\nname: odbc-lite-types\nconnections:\n  pg: {url: \"" + pg_url + "\"}\n  olite: " +
+                   odbc.sqlite_connection(dir.file("lite.db")) + "\n"
+                   "defaults: {batch_size: 2, commit_every: 1}\n"
+                   "steps:\n"
+                   "  - {name: into_odbc, extract: {from: pg, table: rt.types}, load: {to: olite, table: types}}\n"
+                   "  - {name: out_of_odbc, extract: {from: olite, table: types}, load: {to: pg, table: rt.types_lite}}\n");
+  auto r = test::run_steps_in_turn(dir.file("p.yaml"));
+  ASSERT_EQ(r.exit_code, 0) << first_error(r);
+  EXPECT_EQ(pg.scalar("SELECT count(*) FROM rt.types_lite"), "3");
+  for (const char* col : test::kPgTypeColumns) EXPECT_EQ(test::pg_differences(pg, "rt.types", "rt.types_lite", col), "") << "column " << col;
+  // Its run lock is the file beside the database, as with the native driver.
+  EXPECT_TRUE(std::filesystem::exists(dir.file("lite.db.sluice-lock")));
 }
 
 TEST(Odbc, MySqlTypesThroughOdbcBothWaysAreExact) {

@@ -77,6 +77,8 @@ std::string streaming_attributes(Dbms dbms, const std::string& cs) {
   }
 }
 
+std::size_t rows_per_execute(Dbms dbms) { return dbms == Dbms::sqlite ? 1 : 1000; }
+
 std::size_t page_rows(Dbms dbms) { return dbms == Dbms::mysql || dbms == Dbms::mariadb ? 50000 : 0; }
 
 std::string current_schema_query(Dbms dbms) {

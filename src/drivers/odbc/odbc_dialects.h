@@ -27,6 +27,10 @@ std::string streaming_attributes(Dbms dbms, const std::string& connection_string
 // are told (MariaDB Connector/ODBC 3.1): a keyed extract is then read in pages, each
 // continuing after the last key of the one before, inside the same snapshot. 0: one query.
 std::size_t page_rows(Dbms dbms);
+// Rows per SQLExecute of a sink's parameter arrays. SQLite's ODBC driver reads the
+// lengths of binary parameters wrongly past the first row of an array (an empty blob
+// became the width of the longest), so it gets one row per execute (in process, cheap).
+std::size_t rows_per_execute(Dbms dbms);
 // One row, one column: the schema (MySQL: database) unqualified names resolve in; empty
 // where the database has none (SQLite).
 std::string current_schema_query(Dbms dbms);

@@ -1,12 +1,8 @@
 #include "drivers/odbc/odbc_sink.h"
 
+#include "drivers/odbc/odbc_dialects.h"
+
 namespace sluice::odbc {
-namespace {
-
-constexpr std::size_t kRowsPerExecute = 1000;
-
-}  // namespace
-
 OdbcSink::OdbcSink(std::unique_ptr<OdbcSession> session, const sql::Dialect& dialect, LoadRequest req, const Schema& target, bool swapped)
     : SqlTarget(std::move(session), dialect, std::move(req), target, swapped) {
   conn_ = &static_cast<OdbcSession&>(this->session()).conn();
@@ -49,7 +45,7 @@ void OdbcSink::write_rows(const Batch& batch) {
   }
   std::size_t start = 0;
   while (start < batch.size()) {
-    const std::size_t capacity = std::min(kRowsPerExecute, batch.size() - start);
+    const std::size_t capacity = std::min(rows_per_execute(conn_->dbms()), batch.size() - start);
     params_.reset(types, capacity);
     std::size_t n = 0;
     while (n < capacity) {

@@ -1,6 +1,7 @@
 #pragma once
 // Rows into an ODBC target: one prepared INSERT (or the dialect's upsert statement) run
-// with parameter arrays — one SQLExecute per chunk of up to 1,000 rows — and the
+// with parameter arrays — one SQLExecute per chunk of up to 1,000 rows
+// (rows_per_execute) — and the
 // per-row status array read after every execute, so that a refused row is named (the
 // reject isolation then starts at it) and a driver that reports partial success
 // (SQL_SUCCESS_WITH_INFO) cannot drop a row unnoticed.

@@ -29,6 +29,8 @@ class OdbcSource final : public Source {
   };
   // Runs the extract (or its next page, after the last key read) and binds its columns.
   void start_query();
+  bool floats_as_text() const;
+  Carrier carrier(const TypeInfo& t) const;
   void bind_columns();
   // By position in the SELECT (order_ maps it to the schema's column).
   void read_bound(std::size_t row, std::size_t pos, Value& out);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "drivers/sqlite/sqlite_types.h"
+
 namespace sluice::odbc {
 namespace {
 
@@ -76,6 +78,8 @@ TypeInfo logical_type(const OdbcColumnType& c, Dbms dbms) {
     return t;
   }
   if (dbms == Dbms::oracle) return type_from_oracle(name, size, c.digits);
+  // SQLite's ODBC driver reports the declared type as written: read it as the native driver does.
+  if (dbms == Dbms::sqlite) return sqlite::type_from_declared(c.type_name);
   TypeInfo t;
   t.native = c.type_name;
   t.is_unsigned = c.is_unsigned || has(name, "unsigned");
