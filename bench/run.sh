@@ -10,6 +10,8 @@
 #   MariaDB -> PostgreSQL   sluice run   vs  mariadb --batch | psql \copy FROM STDIN
 #   PostgreSQL -> MariaDB   sluice run   vs  psql \copy TO STDOUT | LOAD DATA LOCAL INFILE
 #   SQLite -> SQLite        sluice run   vs  sqlite3 INSERT INTO ... SELECT (same process)
+#   ODBC sinks              the two server copies again, written through psqlODBC and
+#                           MariaDB Connector/ODBC (parameter arrays), beside the native drivers
 #   memory                  peak RSS of sluice for ROWS/4 and ROWS rows (should not grow)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -60,6 +62,24 @@ YAML
   echo "$work/$1.yaml"
 }
 
+pipeline_odbc() {  # name from_url from_table to_connection_string to_table
+  cat >"$work/$1.yaml" <<YAML
+version: 1
+name: bench-$1
+connections:
+  src: {url: "$2"}
+  dst: {connection_string: "$4"}
+defaults: {batch_size: 10000, commit_every: 10}
+steps:
+  - {name: copy, extract: {from: src, table: $3}, load: {to: dst, table: $5}}
+YAML
+  echo "$work/$1.yaml"
+}
+odbc_dir=/usr/lib/x86_64-linux-gnu/odbc
+pg_hostport=${SLUICE_TEST_PG_URL#*@}; pg_hostport=${pg_hostport%%/*}
+pg_odbc="Driver=$odbc_dir/psqlodbcw.so;Servername=${pg_hostport%:*};Port=${pg_hostport##*:};Database=sluice_test;UID=sluice;PWD=sluice"
+my_odbc="Driver=$odbc_dir/libmaodbc.so;Server=$my_host;Port=$my_port;Database=sluice_test;UID=sluice;PWD=sluice;CHARSET=utf8mb4"
+
 # MariaDB -> PostgreSQL
 ref=$(time_of bash -c "$(printf '%q ' "${my[@]}") --batch --skip-column-names --quick -e 'SELECT id, name, amount, created, note FROM bench_src ORDER BY id' | $(printf '%q ' "${pg[@]}") -c '\\copy bench_ref FROM STDIN'")
 run=$(time_of "$sluice" run "$(pipeline my_pg "$SLUICE_TEST_MYSQL_URL" bench_src "$SLUICE_TEST_PG_URL" bench_dst)" --log-level warn)
@@ -72,6 +92,18 @@ check=$("${pg[@]}" -At -c "SELECT (SELECT count(*) FROM bench_dst) = $rows")
 ref=$(time_of bash -c "$(printf '%q ' "${pg[@]}") -c '\\copy (SELECT id, name, amount, created, note FROM bench_dst ORDER BY id) TO STDOUT' | $(printf '%q ' "${my[@]}") --local-infile=1 -e \"LOAD DATA LOCAL INFILE '/dev/stdin' INTO TABLE bench_ref\"")
 run=$(time_of "$sluice" run "$(pipeline pg_my "$SLUICE_TEST_PG_URL" bench_dst "$SLUICE_TEST_MYSQL_URL" bench_back)" --log-level warn)
 pg_my_ref=${ref%% *}; pg_my=${run%% *}
+
+# The same two copies into ODBC sinks.
+"${pg[@]}" -c "SET client_min_messages = warning" -c "DROP TABLE IF EXISTS bench_odbc_dst"
+run=$(time_of "$sluice" run "$(pipeline_odbc my_pg_odbc "$SLUICE_TEST_MYSQL_URL" bench_src "$pg_odbc" bench_odbc_dst)" --log-level warn)
+my_pg_odbc=${run%% *}
+check=$("${pg[@]}" -At -c "SELECT (SELECT count(*) FROM bench_odbc_dst) = $rows")
+[[ $check == t ]] || { echo "MariaDB -> PostgreSQL (ODBC) copy incomplete"; exit 1; }
+"${my[@]}" -e "DROP TABLE IF EXISTS bench_odbc_back"
+run=$(time_of "$sluice" run "$(pipeline_odbc pg_my_odbc "$SLUICE_TEST_PG_URL" bench_dst "$my_odbc" bench_odbc_back)" --log-level warn)
+pg_my_odbc=${run%% *}
+check=$("${my[@]}" --skip-column-names -e "SELECT COUNT(*) = $rows FROM bench_odbc_back")
+[[ $check == 1 ]] || { echo "PostgreSQL -> MariaDB (ODBC) copy incomplete"; exit 1; }
 
 # SQLite -> SQLite
 sqlite3 "$work/src.db" "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT NOT NULL, amount DECIMAL TEXT(14,2) NOT NULL,
@@ -95,5 +127,9 @@ printf '\n%-24s %10s %12s %8s %12s\n' case "sluice s" "reference s" ratio "sluic
 printf '%-24s %10s %12s %8s %12s\n' "MariaDB -> PostgreSQL" "$my_pg" "$my_pg_ref" "$(ratio "$my_pg" "$my_pg_ref")" "$(rate "$my_pg")"
 printf '%-24s %10s %12s %8s %12s\n' "PostgreSQL -> MariaDB" "$pg_my" "$pg_my_ref" "$(ratio "$pg_my" "$pg_my_ref")" "$(rate "$pg_my")"
 printf '%-24s %10s %12s %8s %12s\n' "SQLite -> SQLite" "$lite" "$lite_ref" "$(ratio "$lite" "$lite_ref")" "$(rate "$lite")"
+printf '%-24s %10s %12s %8s %12s   (%s x native sink)\n' "MariaDB -> PG (ODBC)" "$my_pg_odbc" "$my_pg_ref" "$(ratio "$my_pg_odbc" "$my_pg_ref")" \
+  "$(rate "$my_pg_odbc")" "$(ratio "$my_pg_odbc" "$my_pg")"
+printf '%-24s %10s %12s %8s %12s   (%s x native sink)\n' "PG -> MariaDB (ODBC)" "$pg_my_odbc" "$pg_my_ref" "$(ratio "$pg_my_odbc" "$pg_my_ref")" \
+  "$(rate "$pg_my_odbc")" "$(ratio "$pg_my_odbc" "$pg_my")"
 printf '\npeak RSS: %s KiB for %s rows, %s KiB for %s rows (ratio %s)\n' "$rss_q" $((rows / 4)) "$rss_f" "$rows" "$(ratio "$rss_f" "$rss_q")"
 echo "(ratio = sluice time / the databases' own tools; lower is better; 1.00 = at their bulk-load limit)"

@@ -63,6 +63,13 @@ TEST(Odbc, PostgresTypesThroughOdbcBothWaysAreExact) {
   EXPECT_EQ(pg.scalar("SELECT length(bin) FROM rt.types_back WHERE id = 1"), "256");
   EXPECT_EQ(pg.scalar("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'rt.types_odbc'::regclass AND attname = 'tstz'"),
             "timestamp(6) with time zone");
+  // verify and state read through the ODBC connection as through a native one.
+  std::string out;
+  EXPECT_EQ(test::run_command(std::string(SLUICE_BINARY) + " verify " + dir.file("p.yaml"), &out), 0) << out;
+  EXPECT_NE(out.find("step into_odbc:\n  source rows 3, target rows 3, 0 differences: equal"), std::string::npos) << out;
+  EXPECT_EQ(test::run_command(std::string(SLUICE_BINARY) + " state " + dir.file("p.yaml"), &out), 0) << out;
+  EXPECT_NE(out.find("into_odbc"), std::string::npos) << out;
+  EXPECT_EQ(out.find(test::parse_server_url(pg_url).password + "@"), std::string::npos) << out;
 }
 
 TEST(Odbc, SqliteThroughOdbcKeepsEveryPostgresType) {

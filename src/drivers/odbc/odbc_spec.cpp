@@ -37,7 +37,7 @@ std::string attribute_value(const std::string& v) {
   return out + "}";
 }
 
-// KEY=VALUE;... with {braced} values, keys lower case.
+// KEY=VALUE;... with {braced} values, keys as written.
 std::vector<std::pair<std::string, std::string>> attributes(const std::string& cs) {
   std::vector<std::pair<std::string, std::string>> out;
   std::size_t i = 0;
@@ -65,7 +65,7 @@ std::vector<std::pair<std::string, std::string>> attributes(const std::string& c
       value = cs.substr(j, semi == std::string::npos ? std::string::npos : semi - j);
       i = semi == std::string::npos ? cs.size() : semi + 1;
     }
-    out.emplace_back(lower(key), value);
+    out.emplace_back(key, value);
   }
   return out;
 }
@@ -121,7 +121,7 @@ std::string display(const ConnectionConfig& c) {
   std::string shown;
   if (cs != c.options.end())
     for (const auto& [k, v] : attributes(cs->second))
-      if (k != "pwd" && k != "password") shown += (shown.empty() ? "" : ";") + k + "=" + attribute_value(v);
+      if (lower(k) != "pwd" && lower(k) != "password") shown += (shown.empty() ? "" : ";") + k + "=" + attribute_value(v);
   return "odbc:{" + shown + "}";
 }
 
@@ -144,7 +144,8 @@ void validate(ConnectionBlock& block, ConnectionConfig& c) {
   }
   c.options.erase("url_attributes");
   bool has_uid = false, has_pwd = false;
-  for (const auto& [k, v] : attributes(cs)) {
+  for (const auto& [key, v] : attributes(cs)) {
+    const std::string k = lower(key);
     if (k == "pwd" || k == "password") { has_pwd = true; redact::add_secret(v); }
     if (k == "uid" || k == "user" || k == "user id") has_uid = true;
   }
