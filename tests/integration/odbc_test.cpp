@@ -154,7 +154,7 @@ TEST(Odbc, HundredThousandRowsEachWayExactly) {
 TEST(Odbc, KillNineMidCopyIntoOdbcThenRerunIsExact) {
   SLUICE_REQUIRE_SERVER(pg_url, "SLUICE_TEST_PG_URL");
   SLUICE_REQUIRE_SERVER(my_url, "SLUICE_TEST_MYSQL_URL");
-  const auto& odbc = test::odbc_config(pg_url, my_url);
+  test::odbc_config(pg_url, my_url);  // the sluice processes inherit ODBCSYSINI/ODBCINI
   test::MyClient my(my_url);
   test::PgClient pg(pg_url);
   test::make_mysql_source(my, "odbc_kill_src", 200000);

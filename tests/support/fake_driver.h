@@ -42,7 +42,7 @@ struct FakeDb {
 
   void create_items(const std::string& table, int n) {
     Schema s;
-    s.columns = {{"id", TypeInfo::of(TypeId::int64), false}, {"name", TypeInfo::of(TypeId::text), true}};
+    s.columns = {{"id", TypeInfo::of(TypeId::int64), false, {}, false}, {"name", TypeInfo::of(TypeId::text), true, {}, false}};
     s.primary_key = {"id"};
     schemas[table] = s;
     auto& rows = tables[table];

@@ -12,11 +12,11 @@ namespace {
 
 Schema people() {
   Schema s;
-  s.columns.push_back({"id", TypeInfo::of(TypeId::int64), false});
+  s.columns.push_back({"id", TypeInfo::of(TypeId::int64), false, {}, false});
   TypeInfo name = TypeInfo::of(TypeId::varchar);
   name.length = 40;
-  s.columns.push_back({"na\"me`", name, true});
-  s.columns.push_back({"bio", TypeInfo::of(TypeId::text), true});
+  s.columns.push_back({"na\"me`", name, true, {}, false});
+  s.columns.push_back({"bio", TypeInfo::of(TypeId::text), true, {}, false});
   s.primary_key = {"id"};
   return s;
 }

@@ -16,26 +16,26 @@ namespace {
 
 Schema orders() {
   Schema s;
-  Column id{"id", TypeInfo::of(TypeId::int64), false};
+  Column id{"id", TypeInfo::of(TypeId::int64), false, {}, false};
   id.identity = true;
   s.columns.push_back(id);
-  Column status{"status", TypeInfo::of(TypeId::varchar), false};
+  Column status{"status", TypeInfo::of(TypeId::varchar), false, {}, false};
   status.type.length = 10;
   status.default_value = {K::literal, "it's open"};
   s.columns.push_back(status);
-  Column at{"at", TypeInfo::of(TypeId::timestamptz), true};
+  Column at{"at", TypeInfo::of(TypeId::timestamptz), true, {}, false};
   at.default_value = {K::current_timestamp, ""};
   s.columns.push_back(at);
-  Column paid{"paid", TypeInfo::of(TypeId::boolean), true};
+  Column paid{"paid", TypeInfo::of(TypeId::boolean), true, {}, false};
   paid.default_value = {K::literal, "1"};
   s.columns.push_back(paid);
-  Column ref{"ref", TypeInfo::of(TypeId::uuid), true};
+  Column ref{"ref", TypeInfo::of(TypeId::uuid), true, {}, false};
   ref.default_value = {K::uuid, ""};
   s.columns.push_back(ref);
-  Column odd{"odd", TypeInfo::of(TypeId::int32), true};
+  Column odd{"odd", TypeInfo::of(TypeId::int32), true, {}, false};
   odd.default_value = {K::untranslatable, "nextval('x')"};
   s.columns.push_back(odd);
-  s.columns.push_back({"note", TypeInfo::of(TypeId::text), true});
+  s.columns.push_back({"note", TypeInfo::of(TypeId::text), true, {}, false});
   s.primary_key = {"id"};
   return s;
 }

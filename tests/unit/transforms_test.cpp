@@ -12,11 +12,11 @@ namespace {
 
 Schema customers() {
   Schema s;
-  s.columns = {{"id", TypeInfo::of(TypeId::int64), false},
-               {"email", TypeInfo::of(TypeId::text), true},
-               {"country", TypeInfo::of(TypeId::text), true},
-               {"quantity", TypeInfo::of(TypeId::int32), true},
-               {"unit_price", *parse_type_name("decimal(10,2)"), true}};
+  s.columns = {{"id", TypeInfo::of(TypeId::int64), false, {}, false},
+               {"email", TypeInfo::of(TypeId::text), true, {}, false},
+               {"country", TypeInfo::of(TypeId::text), true, {}, false},
+               {"quantity", TypeInfo::of(TypeId::int32), true, {}, false},
+               {"unit_price", *parse_type_name("decimal(10,2)"), true, {}, false}};
   s.primary_key = {"id"};
   return s;
 }

@@ -115,7 +115,10 @@ class OdbcConnection final : public sql::SqlConnection {
 
   TableObjects describe_objects(const TableRef& t) override {
     TableObjects out;
-    const auto [pk_name, pk] = primary_key(t);
+    // (No structured binding: clang 14 cannot capture one in the lambda below.)
+    const auto key = primary_key(t);
+    const std::string& pk_name = key.first;
+    const std::vector<std::string>& pk = key.second;
     for (auto& r : statistics(t)) {
       if (r.size() < 9 || number(r[6]) == SQL_TABLE_STAT || !r[5]) continue;
       const std::string name = *r[5];
