@@ -48,33 +48,21 @@ time_of() { "$measure" "$@" 2>&1 >/dev/null | tail -1; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 rate() { awk -v n="$rows" -v s="$1" 'BEGIN { printf "%.0f", n / s }'; }
 
-pipeline() {  # name from_url from_table to_url to_table
+pipeline_with() {  # name from_connection from_table to_connection to_table (YAML flow mappings)
   cat >"$work/$1.yaml" <<YAML
 version: 1
 name: bench-$1
 connections:
-  src: {url: "$2"}
-  dst: {url: "$4"}
+  src: $2
+  dst: $4
 defaults: {batch_size: 10000, commit_every: 10}
 steps:
   - {name: copy, extract: {from: src, table: $3}, load: {to: dst, table: $5}}
 YAML
   echo "$work/$1.yaml"
 }
-
-pipeline_odbc() {  # name from_url from_table to_connection_string to_table
-  cat >"$work/$1.yaml" <<YAML
-version: 1
-name: bench-$1
-connections:
-  src: {url: "$2"}
-  dst: {connection_string: "$4"}
-defaults: {batch_size: 10000, commit_every: 10}
-steps:
-  - {name: copy, extract: {from: src, table: $3}, load: {to: dst, table: $5}}
-YAML
-  echo "$work/$1.yaml"
-}
+pipeline() { pipeline_with "$1" "{url: \"$2\"}" "$3" "{url: \"$4\"}" "$5"; }  # name from_url from_table to_url to_table
+pipeline_odbc() { pipeline_with "$1" "{url: \"$2\"}" "$3" "{connection_string: \"$4\"}" "$5"; }  # ... to_connection_string ...
 odbc_dir=/usr/lib/x86_64-linux-gnu/odbc
 pg_hostport=${SLUICE_TEST_PG_URL#*@}; pg_hostport=${pg_hostport%%/*}
 pg_odbc="Driver=$odbc_dir/psqlodbcw.so;Servername=${pg_hostport%:*};Port=${pg_hostport##*:};Database=sluice_test;UID=sluice;PWD=sluice"

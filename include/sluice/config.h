@@ -62,6 +62,12 @@ std::optional<TlsMode> parse_tls_mode(const std::string& s);
 
 // %XX escapes of a URL part decoded; ok is cleared on a malformed escape.
 std::string percent_decode(const std::string& s, bool& ok);
+// key=value pairs of a URL's query, %-decoded (decoded false: a malformed escape).
+struct QueryParameter {
+  std::string key, value;
+  bool decoded = true;
+};
+std::vector<QueryParameter> query_parameters(const std::string& query);
 
 // The closest candidate within a small edit distance, for "did you mean" hints.
 std::optional<std::string> did_you_mean(const std::string& word, const std::vector<std::string>& candidates);

@@ -23,6 +23,26 @@ std::string percent_decode(const std::string& s, bool& ok) {
   return out;
 }
 
+std::vector<QueryParameter> query_parameters(const std::string& query) {
+  std::vector<QueryParameter> out;
+  std::size_t start = 0;
+  while (start < query.size()) {
+    auto amp = query.find('&', start);
+    std::string kv = query.substr(start, amp == std::string::npos ? std::string::npos : amp - start);
+    start = amp == std::string::npos ? query.size() : amp + 1;
+    if (kv.empty()) continue;
+    auto eq = kv.find('=');
+    bool ok = true;
+    QueryParameter p;
+    p.key = percent_decode(kv.substr(0, eq), ok);
+    if (!ok) p.key = kv.substr(0, eq);
+    if (eq != std::string::npos) p.value = percent_decode(kv.substr(eq + 1), ok);
+    p.decoded = ok;
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
 namespace {
 
 // A piece of the URL for a message, only when it cannot be (part of) a password: a
@@ -135,16 +155,8 @@ std::string apply_url(const std::string& url, const std::string& base_dir, Conne
   if (!ok) return "bad %-escape in the URL's database name";
   if (out.database.find('\0') != std::string::npos) return "the URL's database name holds a NUL byte (%00)";
 
-  std::size_t start = 0;
-  while (start < query.size()) {
-    auto amp = query.find('&', start);
-    std::string kv = query.substr(start, amp == std::string::npos ? std::string::npos : amp - start);
-    start = amp == std::string::npos ? query.size() : amp + 1;
-    if (kv.empty()) continue;
-    auto eq = kv.find('=');
-    std::string k = kv.substr(0, eq);
-    std::string v = eq == std::string::npos ? "" : percent_decode(kv.substr(eq + 1), ok);
-    if (!ok) return "bad %-escape in URL parameter" + shown(k);
+  for (const auto& [k, v, decoded] : query_parameters(query)) {
+    if (!decoded) return "bad %-escape in URL parameter" + shown(k);
     if (k == "sslmode" || k == "ssl-mode" || k == "ssl_mode" || k == "tls") {
       auto m = parse_tls_mode(v);
       if (!m) return "unknown TLS mode" + shown(v) + ": expected disable, prefer, require, verify-ca or verify-full";

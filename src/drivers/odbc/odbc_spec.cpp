@@ -88,16 +88,8 @@ std::string parse_url(const std::string& rest, ConnectionConfig& c) {
   std::string dsn = config::percent_decode(r, ok);
   if (!ok) return "bad %-escape in the DSN";
   std::string extra;
-  std::size_t start = 0;
-  while (start < query.size()) {
-    auto amp = query.find('&', start);
-    std::string kv = query.substr(start, amp == std::string::npos ? std::string::npos : amp - start);
-    start = amp == std::string::npos ? query.size() : amp + 1;
-    if (kv.empty()) continue;
-    auto eq = kv.find('=');
-    const std::string key = config::percent_decode(kv.substr(0, eq), ok);
-    const std::string value = eq == std::string::npos ? "" : config::percent_decode(kv.substr(eq + 1), ok);
-    if (!ok) return "bad %-escape in a URL parameter";
+  for (const auto& [key, value, decoded] : config::query_parameters(query)) {
+    if (!decoded) return "bad %-escape in a URL parameter";
     if (lower(key) == "dsn") {
       if (!dsn.empty()) return "the URL names its DSN twice (odbc://DSN and ?dsn=)";
       dsn = value;

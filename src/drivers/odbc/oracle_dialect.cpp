@@ -1,5 +1,7 @@
 #include "drivers/odbc/oracle_dialect.h"
 
+#include "drivers/odbc/merge.h"
+
 #include <algorithm>
 
 #include "drivers/odbc/odbc_types.h"
@@ -130,17 +132,7 @@ std::optional<std::pair<std::string, std::vector<std::string>>> OracleDialect::s
 
 std::string OracleDialect::upsert(const TableRef& table, const std::vector<std::string>& columns, const std::vector<std::string>& key,
                                   const std::vector<std::string>& values) const {
-  std::string select, on, sets, cols, vals;
-  for (std::size_t i = 0; i < columns.size(); ++i) {
-    const std::string c = quote(columns[i]);
-    select += (i ? ", " : "") + values[i] + " AS " + c;
-    cols += (i ? ", " : "") + c;
-    vals += (i ? ", " : "") + std::string("sluice_s.") + c;
-    if (std::find(key.begin(), key.end(), columns[i]) == key.end()) sets += (sets.empty() ? "" : ", ") + std::string("sluice_t.") + c + " = sluice_s." + c;
-  }
-  for (const auto& k : key) on += (on.empty() ? "" : " AND ") + std::string("sluice_t.") + quote(k) + " = sluice_s." + quote(k);
-  return "MERGE INTO " + quote_table(table) + " sluice_t USING (SELECT " + select + " FROM dual) sluice_s ON (" + on + ")" +
-         (sets.empty() ? "" : " WHEN MATCHED THEN UPDATE SET " + sets) + " WHEN NOT MATCHED THEN INSERT (" + cols + ") VALUES (" + vals + ")";
+  return merge_upsert(*this, table, columns, key, values, {" sluice_t", " sluice_s", " FROM dual", ""});
 }
 
 // The parameter is a name as sluice writes it; Oracle keeps plain lower-case names upper case.

@@ -1,5 +1,7 @@
 #include "drivers/odbc/sqlserver_dialect.h"
 
+#include "drivers/odbc/merge.h"
+
 #include <algorithm>
 
 #include "drivers/odbc/odbc_types.h"
@@ -98,18 +100,8 @@ std::optional<std::pair<std::string, std::vector<std::string>>> SqlServerDialect
 
 std::string SqlServerDialect::upsert(const TableRef& table, const std::vector<std::string>& columns, const std::vector<std::string>& key,
                                      const std::vector<std::string>& values) const {
-  std::string select, on, sets, cols, vals;
-  for (std::size_t i = 0; i < columns.size(); ++i) {
-    const std::string c = quote(columns[i]);
-    select += (i ? ", " : "") + values[i] + " AS " + c;
-    cols += (i ? ", " : "") + c;
-    vals += (i ? ", " : "") + std::string("sluice_s.") + c;
-    if (std::find(key.begin(), key.end(), columns[i]) == key.end()) sets += (sets.empty() ? "" : ", ") + std::string("sluice_t.") + c + " = sluice_s." + c;
-  }
-  for (const auto& k : key) on += (on.empty() ? "" : " AND ") + std::string("sluice_t.") + quote(k) + " = sluice_s." + quote(k);
   // HOLDLOCK: without it two concurrent MERGEs can both miss the row and both insert.
-  return "MERGE INTO " + quote_table(table) + " WITH (HOLDLOCK) AS sluice_t USING (SELECT " + select + ") AS sluice_s ON (" + on + ")" +
-         (sets.empty() ? "" : " WHEN MATCHED THEN UPDATE SET " + sets) + " WHEN NOT MATCHED THEN INSERT (" + cols + ") VALUES (" + vals + ");";
+  return merge_upsert(*this, table, columns, key, values, {" WITH (HOLDLOCK) AS sluice_t", " AS sluice_s", "", ";"});
 }
 
 std::string SqlServerDialect::state_table_ddl() const {
