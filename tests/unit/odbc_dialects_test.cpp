@@ -132,6 +132,22 @@ TEST(SqlServerDialect, MergeUpsertReplaceSwapStateAndLock) {
   EXPECT_EQ(d.table_exists(), "SELECT 1 WHERE OBJECT_ID(?, N'U') IS NOT NULL");
 }
 
+TEST(SqlServerDialect, KeyedPagesOfTheExtract) {
+  SqlServerDialect d;
+  ExtractRequest req;
+  req.table = {"dbo", "orders"};
+  req.order_by = {"region", "id"};
+  req.resume_after.resize(2);
+  req.resume_after[0].set_text("EU");
+  req.resume_after[1].set_int(41);
+  auto sel = sql::keyed_select(req, d.select_spelling(), {"region", "id", "total"});
+  EXPECT_EQ(sel.sql + d.limit_clause(50000),
+            "SELECT [region], [id], [total] FROM [dbo].[orders] WHERE (([region] > ?) OR ([region] = ? AND [id] > ?)) "
+            "ORDER BY [region], [id] OFFSET 0 ROWS FETCH NEXT 50000 ROWS ONLY");
+  ASSERT_EQ(sel.params.size(), 3u);
+  EXPECT_EQ(sel.params[2]->as_int(), 41);
+}
+
 TEST(SqlServerDialect, HostileNamesAndTheLengthLimit) {
   SqlServerDialect d;
   EXPECT_EQ(d.quote("a]b"), "[a]]b]");
