@@ -236,6 +236,47 @@ TEST(Odbc, WholeDatabaseThroughOdbcGetsItsIndexesAndForeignKeys) {
   EXPECT_EQ(r.steps.size(), 2u);
 }
 
+TEST(Odbc, UpsertAndReplaceThroughOdbcAreIdempotent) {
+  SLUICE_REQUIRE_SERVER(pg_url, "SLUICE_TEST_PG_URL");
+  SLUICE_REQUIRE_SERVER(my_url, "SLUICE_TEST_MYSQL_URL");
+  const auto& odbc = test::odbc_config(pg_url, my_url);
+  test::PgClient pg(pg_url);
+  test::MyClient my(my_url);
+  pg.exec("DROP TABLE IF EXISTS odbc_up_src, odbc_up, odbc_rep");
+  pg.exec("CREATE TABLE odbc_up_src (id int PRIMARY KEY, v text)");
+  pg.exec("INSERT INTO odbc_up_src SELECT g, 'v' || g FROM generate_series(1, 500) g");
+  pg.exec("CREATE TABLE odbc_up (id int PRIMARY KEY, v text)");
+  pg.exec("INSERT INTO odbc_up VALUES (1, 'old'), (1000, 'kept')");
+  my.exec("DROP TABLE IF EXISTS odbc_up, odbc_rep");
+  my.exec("CREATE TABLE odbc_up (id int PRIMARY KEY, v varchar(20))");
+  my.exec("INSERT INTO odbc_up VALUES (1, 'old'), (1000, 'kept')");
+  my.exec("CREATE TABLE odbc_rep (id int PRIMARY KEY, v varchar(20))");
+  my.exec("INSERT INTO odbc_rep VALUES (7777, 'gone')");
+  pg.forget_pipeline("odbc-modes");
+  my.forget_pipeline("odbc-modes");
+  test::TempDir dir;
+  test::write_file(dir.file("p.yaml"),
+                   "version: 1\nname: odbc-modes\nconnections:\n  pg: {url: \"" + pg_url + "\"}\n  opg: " + odbc.pg_connection() +
+                   "\n  omy: " + odbc.my_connection() + "\n"
+                   "defaults: {batch_size: 100, commit_every: 2}\n"
+                   "steps:\n"
+                   "  - {name: up_pg, extract: {from: pg, table: odbc_up_src}, load: {to: opg, table: odbc_up, mode: upsert, key: [id]}}\n"
+                   "  - {name: up_my, extract: {from: pg, table: odbc_up_src}, load: {to: omy, table: odbc_up, mode: upsert, key: [id]}}\n"
+                   "  - {name: rep_pg, extract: {from: pg, table: odbc_up_src}, load: {to: opg, table: odbc_rep, mode: replace}}\n"
+                   "  - {name: rep_my, extract: {from: pg, table: odbc_up_src}, load: {to: omy, table: odbc_rep, mode: replace}}\n");
+  for (int pass = 0; pass < 2; ++pass) {
+    auto r = test::run_steps_in_turn(dir.file("p.yaml"), [] { RunOptions o; o.fresh = true; return o; }());
+    ASSERT_EQ(r.exit_code, 0) << "pass " << pass << ": " << first_error(r);
+    EXPECT_EQ(pg.scalar("SELECT count(*) || ':' || min(v) || ':' || max(id) FROM odbc_up"), "501:kept:1000");
+    EXPECT_EQ(pg.scalar("SELECT v FROM odbc_up WHERE id = 1"), "v1");
+    EXPECT_EQ(my.scalar("SELECT CONCAT(COUNT(*), ':', MAX(id)) FROM odbc_up"), "501:1000");
+    EXPECT_EQ(my.scalar("SELECT v FROM odbc_up WHERE id = 1"), "v1");
+    EXPECT_EQ(pg.scalar("SELECT count(*) || ':' || max(id) FROM odbc_rep"), "500:500");
+    EXPECT_EQ(my.scalar("SELECT CONCAT(COUNT(*), ':', MAX(id)) FROM odbc_rep"), "500:500");
+    EXPECT_EQ(my.scalar("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME LIKE 'odbc_rep\\_\\_%'"), "0");
+  }
+}
+
 TEST(Odbc, ErrorsAreClassifiedAndPasswordsNeverShown) {
   SLUICE_REQUIRE_SERVER(pg_url, "SLUICE_TEST_PG_URL");
   SLUICE_REQUIRE_SERVER(my_url, "SLUICE_TEST_MYSQL_URL");
