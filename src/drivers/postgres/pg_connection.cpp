@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <map>
 
+#include "drivers/postgres/pg_binary.h"
 #include "drivers/postgres/pg_conn.h"
 #include "drivers/postgres/pg_dialect.h"
 #include "drivers/postgres/pg_types.h"
@@ -76,6 +77,10 @@ class PgSink final : public sql::SqlTarget {
   PgSink(std::unique_ptr<PgSession> session, LoadRequest req, const Schema& target)
       : SqlTarget(std::move(session), postgres::dialect(), std::move(req), target, false) {
     conn_ = &static_cast<PgSession&>(this->session()).conn();
+    // Binary COPY when every target column has an encoding (pg_binary.h); a column of
+    // another type (a domain, an array, citext, ...) keeps the whole COPY in text.
+    for (const auto& t : target_types()) binary_types_.push_back(binary_type(t));
+    if (std::find(binary_types_.begin(), binary_types_.end(), BinaryType::none) != binary_types_.end()) binary_types_.clear();
   }
 
  private:
@@ -86,32 +91,18 @@ class PgSink final : public sql::SqlTarget {
 
   void write_rows(const Batch& batch) override {
     const LoadRequest& req = request();
-    const auto& types = target_types();
     std::string into = req.mode == LoadMode::upsert ? "sluice_upsert" : qt(write_table());
-    Result start(PQexec(conn_->get(), ("COPY " + into + " (" + column_list() + ") FROM STDIN").c_str()));
+    const bool binary = !binary_types_.empty();
+    Result start(PQexec(conn_->get(), ("COPY " + into + " (" + column_list() + ") FROM STDIN" + (binary ? " (FORMAT binary)" : "")).c_str()));
     if (PQresultStatus(start.get()) != PGRES_COPY_IN) conn_->raise(start.get(), "starting COPY into " + write_table().display());
     buf_.clear();
+    if (binary) append_binary_header(buf_);
     for (std::size_t r = 0; r < batch.size(); ++r) {
-      const Row& row = batch[r];
-      for (std::size_t c = 0; c < row.size(); ++c) {
-        if (c) buf_ += '\t';
-        const Value* v = nullptr;
-        try {
-          v = &convert::for_target(row[c], types[c], req.schema.columns[c].name, coerced_);
-        } catch (...) {
-          abort_copy();
-          throw;
-        }
-        try {
-          append_copy_field(*v, buf_);
-        } catch (const Error& e) {
-          abort_copy();
-          throw Error(ErrorClass::data, "column " + req.schema.columns[c].name + ": " + e.what(), e.sqlstate());
-        }
-      }
-      buf_ += '\n';
+      if (binary) append_binary_row(batch[r]);
+      else append_text_row(batch[r]);
       if (buf_.size() >= (1 << 20)) flush();
     }
+    if (binary) append_binary_trailer(buf_);
     flush();
     if (PQputCopyEnd(conn_->get(), nullptr) != 1) conn_->raise(nullptr, "ending COPY");
     Result end(PQgetResult(conn_->get()));
@@ -120,6 +111,44 @@ class PgSink final : public sql::SqlTarget {
     // Merged per batch, so a row the target refuses fails this write (where the
     // runner can isolate it), not the commit.
     if (req.mode == LoadMode::upsert) merge();
+  }
+
+  // A value is converted exactly to its column's type first; one that cannot be ends
+  // the COPY (nothing of the batch is kept) with a data error naming the column.
+  const Value& converted(const Value& v, std::size_t c) {
+    try {
+      return convert::for_target(v, target_types()[c], request().schema.columns[c].name, coerced_);
+    } catch (...) {
+      abort_copy();
+      throw;
+    }
+  }
+
+  void append_text_row(const Row& row) {
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      if (c) buf_ += '\t';
+      const Value& v = converted(row[c], c);
+      try {
+        append_copy_field(v, buf_);
+      } catch (const Error& e) {
+        abort_copy();
+        throw Error(ErrorClass::data, "column " + request().schema.columns[c].name + ": " + e.what(), e.sqlstate());
+      }
+    }
+    buf_ += '\n';
+  }
+
+  void append_binary_row(const Row& row) {
+    append_binary_tuple_start(row.size(), buf_);
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      const Value& v = converted(row[c], c);
+      try {
+        append_binary_field(v, binary_types_[c], buf_);
+      } catch (const Error& e) {
+        abort_copy();
+        throw Error(ErrorClass::data, "column " + request().schema.columns[c].name + ": " + e.what(), e.sqlstate());
+      }
+    }
   }
 
   // A serial column's sequence belongs to the live table and would go with it (and the
@@ -195,6 +224,7 @@ class PgSink final : public sql::SqlTarget {
   }
 
   Conn* conn_ = nullptr;
+  std::vector<BinaryType> binary_types_;  // empty: COPY text
   std::string buf_;
   Value coerced_;
 };
