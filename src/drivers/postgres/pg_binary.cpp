@@ -222,4 +222,157 @@ void append_binary_field(const Value& v, BinaryType type, std::string& out) {
   throw Error(ErrorClass::internal, "no binary COPY encoding for this column");
 }
 
+namespace {
+
+std::uint64_t be(const char* p, std::size_t n) {
+  std::uint64_t v = 0;
+  for (std::size_t i = 0; i < n; ++i) v = v << 8 | static_cast<unsigned char>(p[i]);
+  return v;
+}
+
+// numeric_send's digits as canonical decimal text.
+void read_numeric(const char* p, std::size_t n, const std::string& column, Value& out) {
+  if (n < 8) throw Error(ErrorClass::internal, "column " + column + ": a numeric of " + std::to_string(n) + " bytes");
+  const auto ndigits = static_cast<std::size_t>(be(p, 2));
+  const auto weight = static_cast<std::int16_t>(be(p + 2, 2));
+  const auto sign = static_cast<std::uint16_t>(be(p + 4, 2));
+  const auto dscale = static_cast<std::size_t>(be(p + 6, 2));
+  if (sign != 0 && sign != 0x4000)
+    throw Error(ErrorClass::data, "column " + column + ": numeric NaN or infinity has no exact equivalent", "22003");
+  if (n < 8 + 2 * ndigits) throw Error(ErrorClass::internal, "column " + column + ": a truncated numeric");
+  char digits[4];
+  const auto group = [&digits](unsigned d) -> const char* {
+    for (int k = 3; k >= 0; --k, d /= 10) digits[k] = static_cast<char>('0' + d % 10);
+    return digits;
+  };
+  const auto digit = [&](long i) -> unsigned { return i >= 0 && static_cast<std::size_t>(i) < ndigits ? static_cast<unsigned>(be(p + 8 + 2 * i, 2)) : 0u; };
+  std::string& s = out.string_buffer(Value::Kind::decimal);
+  if (sign == 0x4000) s += '-';
+  if (weight < 0) {
+    s += '0';
+  } else {
+    for (long i = 0; i <= weight; ++i) {
+      const char* g = group(digit(i));
+      if (i == 0) {  // the first group without its leading zeros
+        std::size_t k = 0;
+        while (k < 3 && g[k] == '0') ++k;
+        s.append(g + k, 4 - k);
+      } else {
+        s.append(g, 4);
+      }
+    }
+  }
+  if (dscale > 0) {
+    s += '.';
+    std::size_t written = 0;
+    for (long i = weight + 1; written < dscale; ++i) {
+      const char* g = group(digit(i));
+      for (int k = 0; k < 4 && written < dscale; ++k, ++written) s += g[k];
+    }
+  }
+  // "-0.00" is written "0.00".
+  if (s[0] == '-' && s.find_first_not_of("-0.") == std::string::npos) s.erase(0, 1);
+}
+
+}  // namespace
+
+void read_binary_field(const char* p, std::size_t n, BinaryType type, const TypeInfo& t, const std::string& column, Value& out) {
+  const auto size = [&](std::size_t want) {
+    if (n != want) throw Error(ErrorClass::internal, "column " + column + ": " + std::to_string(n) + " bytes where " + std::to_string(want) + " were expected");
+  };
+  switch (type) {
+    case BinaryType::boolean: size(1); out.set_bool(*p != 0); return;
+    case BinaryType::int2: size(2); out.set_int(static_cast<std::int16_t>(be(p, 2))); return;
+    case BinaryType::int4: size(4); out.set_int(static_cast<std::int32_t>(be(p, 4))); return;
+    case BinaryType::int8: size(8); out.set_int(static_cast<std::int64_t>(be(p, 8))); return;
+    case BinaryType::float4: {
+      size(4);
+      const auto bits = static_cast<std::uint32_t>(be(p, 4));
+      float f;
+      std::memcpy(&f, &bits, 4);
+      out.set_double(static_cast<double>(f));
+      return;
+    }
+    case BinaryType::float8: {
+      size(8);
+      const std::uint64_t bits = be(p, 8);
+      double d;
+      std::memcpy(&d, &bits, 8);
+      out.set_double(d);
+      return;
+    }
+    case BinaryType::numeric: read_numeric(p, n, column, out); return;
+    case BinaryType::text:
+      if (t.id == TypeId::json) out.set_string(Value::Kind::json, std::string_view(p, n));
+      else out.set_text(std::string_view(p, n));
+      return;
+    case BinaryType::json: out.set_string(Value::Kind::json, std::string_view(p, n)); return;
+    case BinaryType::jsonb:
+      if (n < 1 || *p != 1) throw Error(ErrorClass::internal, "column " + column + ": unknown jsonb format version");
+      out.set_string(Value::Kind::json, std::string_view(p + 1, n - 1));
+      return;
+    case BinaryType::bytea: out.set_bytes(std::string_view(p, n)); return;
+    case BinaryType::date: {
+      size(4);
+      const auto days = static_cast<std::int32_t>(be(p, 4));
+      if (days == std::numeric_limits<std::int32_t>::max() || days == std::numeric_limits<std::int32_t>::min())
+        throw Error(ErrorClass::data, "column " + column + ": cannot read infinity as date (infinity and BC dates are not supported)");
+      out.set_date(days + kEpochDays);
+      return;
+    }
+    case BinaryType::time: size(8); out.set_time(static_cast<std::int64_t>(be(p, 8))); return;
+    case BinaryType::timestamp: {
+      size(8);
+      const auto us = static_cast<std::int64_t>(be(p, 8));
+      if (us == std::numeric_limits<std::int64_t>::max() || us == std::numeric_limits<std::int64_t>::min())
+        throw Error(ErrorClass::data, "column " + column + ": cannot read infinity as a timestamp");
+      if (t.id == TypeId::timestamptz) out.set_timestamptz(us + kEpochMicros);
+      else out.set_timestamp(us + kEpochMicros);
+      return;
+    }
+    case BinaryType::uuid: {
+      size(16);
+      static const char* hex = "0123456789abcdef";
+      std::string& s = out.string_buffer(Value::Kind::uuid);
+      for (std::size_t i = 0; i < 16; ++i) {
+        if (i == 4 || i == 6 || i == 8 || i == 10) s += '-';
+        const auto b = static_cast<unsigned char>(p[i]);
+        s += hex[b >> 4];
+        s += hex[b & 15];
+      }
+      return;
+    }
+    case BinaryType::none: break;
+  }
+  throw Error(ErrorClass::internal, "column " + column + ": no binary COPY decoding");
+}
+
+void BinaryRowReader::need(std::size_t len, std::size_t at, std::size_t n) {
+  if (at + n > len) throw Error(ErrorClass::internal, "a truncated binary COPY message from PostgreSQL");
+}
+
+std::uint16_t BinaryRowReader::get16(const char* p, std::size_t len, std::size_t& at) {
+  need(len, at, 2);
+  const auto v = static_cast<std::uint16_t>(be(p + at, 2));
+  at += 2;
+  return v;
+}
+
+std::uint32_t BinaryRowReader::get32(const char* p, std::size_t len, std::size_t& at) {
+  need(len, at, 4);
+  const auto v = static_cast<std::uint32_t>(be(p + at, 4));
+  at += 4;
+  return v;
+}
+
+void BinaryRowReader::skip_header(const char* p, std::size_t len, std::size_t& at) {
+  need(len, at, 19);
+  if (std::memcmp(p, "PGCOPY\n\377\r\n\0", 11) != 0) throw Error(ErrorClass::internal, "PostgreSQL sent no binary COPY header");
+  at = 11;
+  get32(p, len, at);  // flags
+  const std::uint32_t extension = get32(p, len, at);
+  need(len, at, extension);
+  at += extension;
+}
+
 }  // namespace sluice::postgres

@@ -25,14 +25,36 @@ const std::string& placeholder(std::size_t i) { return dialect().placeholder(i);
 std::string q(const std::string& ident) { return dialect().quote(ident); }
 std::string qt(const TableRef& t) { return dialect().quote_table(t); }
 
+// Reads in a read-only snapshot: COPY (SELECT ...) TO STDOUT in binary when every
+// column has a binary decoding (pg_binary.h), else the SELECT in single-row mode with
+// its text values. COPY takes no parameters, so there the resume key is written into
+// the statement as escaped literals (E'...', whatever standard_conforming_strings says).
 class PgSource final : public Source {
  public:
   PgSource(std::unique_ptr<Conn> conn, const ExtractRequest& req, Schema schema)
       : conn_(std::move(conn)), schema_(std::move(schema)) {
     conn_->exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    for (const auto& c : schema_.columns) binary_types_.push_back(binary_type(c.type));
+    if (std::find(binary_types_.begin(), binary_types_.end(), BinaryType::none) != binary_types_.end()) binary_types_.clear();
+    if (binary_types_.empty()) start_single_rows(req);
+    else start_copy(req);
+  }
+  const Schema& schema() const override { return schema_; }
+
+  bool read(Batch& batch) override {
+    batch.clear();
+    if (binary_types_.empty()) read_single_rows(batch);
+    else read_copy(batch);
+    return !batch.empty();
+  }
+
+ private:
+  static std::string text_of(const Value& v) { return v.kind() == Value::Kind::bytes ? "\\x" + convert::hex_encode(v.str()) : v.to_text(); }
+
+  void start_single_rows(const ExtractRequest& req) {
     auto sel = sql::keyed_select(req, '"', schema_.names(), &placeholder);
     std::vector<std::string> texts;
-    for (const Value* v : sel.params) texts.push_back(v->kind() == Value::Kind::bytes ? "\\x" + convert::hex_encode(v->str()) : v->to_text());
+    for (const Value* v : sel.params) texts.push_back(text_of(*v));
     std::vector<const char*> params;
     for (auto& t : texts) params.push_back(t.c_str());
     if (!PQsendQueryParams(conn_->get(), sel.sql.c_str(), static_cast<int>(params.size()), nullptr, params.data(), nullptr,
@@ -42,10 +64,28 @@ class PgSource final : public Source {
     PQsetSingleRowMode(conn_->get());
   }
 
-  const Schema& schema() const override { return schema_; }
+  void start_copy(const ExtractRequest& req) {
+    static const auto marker = [](std::size_t i) -> const std::string& {
+      static std::vector<std::string> marks;
+      while (marks.size() <= i) marks.push_back("\x01" + std::to_string(marks.size()) + "\x01");
+      return marks[i];
+    };
+    sql::SelectSpelling sp;
+    sp.quote = [](const std::string& name) { return q(name); };
+    sp.placeholder = marker;
+    auto sel = sql::keyed_select(req, sp, schema_.names());
+    for (std::size_t i = 0; i < sel.params.size(); ++i) {
+      std::string literal = "E'";
+      for (char c : text_of(*sel.params[i])) literal += c == '\'' ? std::string("''") : c == '\\' ? std::string("\\\\") : std::string(1, c);
+      literal += "'";
+      for (auto at = sel.sql.find(marker(i)); at != std::string::npos; at = sel.sql.find(marker(i), at + literal.size()))
+        sel.sql.replace(at, marker(i).size(), literal);
+    }
+    Result r(PQexec(conn_->get(), ("COPY (" + sel.sql + ") TO STDOUT (FORMAT binary)").c_str()));
+    if (PQresultStatus(r.get()) != PGRES_COPY_OUT) conn_->raise(r.get(), "starting the extract");
+  }
 
-  bool read(Batch& batch) override {
-    batch.clear();
+  void read_single_rows(Batch& batch) {
     const std::size_t width = schema_.size();
     while (!batch.full() && !done_) {
       Result r(PQgetResult(conn_->get()));
@@ -61,12 +101,42 @@ class PgSource final : public Source {
                   schema_.columns[c].type, schema_.columns[c].name, row[c]);
       }
     }
-    return !batch.empty();
   }
 
- private:
+  void read_copy(Batch& batch) {
+    const std::size_t width = schema_.size();
+    while (!batch.full() && !done_) {
+      char* msg = nullptr;
+      const int n = PQgetCopyData(conn_->get(), &msg, 0);
+      if (n == -1) {  // the COPY ended: its result says whether it succeeded
+        done_ = true;
+        Result r(PQgetResult(conn_->get()));
+        if (PQresultStatus(r.get()) != PGRES_COMMAND_OK) conn_->raise(r.get(), "reading");
+        while (Result extra{PQgetResult(conn_->get())}) {}
+        break;
+      }
+      if (n < 0) conn_->raise(nullptr, "reading");
+      struct Free {
+        char* p;
+        ~Free() { PQfreemem(p); }
+      } freed{msg};
+      Row& row = batch.append_row(width);
+      std::size_t fields = 0;
+      const bool tuple = reader_.read(msg, static_cast<std::size_t>(n), [&](std::size_t i, const char* p, std::size_t len) {
+        if (i >= width) throw Error(ErrorClass::internal, "PostgreSQL sent more columns than were selected");
+        ++fields;
+        if (!p) row[i].set_null();
+        else read_binary_field(p, len, binary_types_[i], schema_.columns[i].type, schema_.columns[i].name, row[i]);
+      });
+      if (!tuple || fields == 0) batch.pop_row();  // the trailer, or the header alone
+      else if (fields != width) throw Error(ErrorClass::internal, "PostgreSQL sent a row of " + std::to_string(fields) + " columns");
+    }
+  }
+
   std::unique_ptr<Conn> conn_;
   Schema schema_;
+  std::vector<BinaryType> binary_types_;  // empty: single-row text mode
+  BinaryRowReader reader_;
   bool done_ = false;
 };
 
