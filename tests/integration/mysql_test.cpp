@@ -92,6 +92,46 @@ TEST(MySql, EveryTypeToSqliteAndBackIsExact) {
   for (const char* col : kMysqlTypeColumns) EXPECT_EQ(mysql_differences(my, "types", "types_lite", col), "0") << "column " << col;
 }
 
+// MariaDB's bulk array binding (the default) and multi-row INSERTs (write_method:
+// insert) write the same rows, and isolate the same refused rows into the reject file.
+TEST(MySql, BulkAndInsertWriteTheSameRowsAndRefuseTheSameOnes) {
+  SLUICE_REQUIRE_SERVER(my_url, "SLUICE_TEST_MYSQL_URL");
+  SLUICE_REQUIRE_SERVER(pg_url, "SLUICE_TEST_PG_URL");
+  test::MyClient my(my_url);
+  create_mysql_types(my);
+  pg_scalar(pg_url, "DROP TABLE IF EXISTS bulk_src; CREATE TABLE bulk_src (id int PRIMARY KEY, qty int, code text, at timestamptz, "
+                    "amount numeric(12,3), note text, raw bytea); "
+                    "INSERT INTO bulk_src SELECT g, CASE WHEN g IN (77, 15000) THEN -1 ELSE g END, CASE WHEN g = 9001 THEN 'c9000' ELSE 'c' || g END, "
+                    "timestamptz '2021-03-04 05:06:07.123456+00' + g * interval '1 second', g / 7.0, "
+                    "CASE WHEN g % 5 = 0 THEN NULL ELSE repeat('ü\t''\\', g % 40) END, decode(lpad(to_hex(g), 8, '0'), 'hex') "
+                    "FROM generate_series(1, 20000) g");
+  for (const std::string method : {"bulk", "insert"}) {
+    my.exec("DROP TABLE IF EXISTS bulk_" + method + ", types_" + method);
+    my.exec("CREATE TABLE bulk_" + method + " (id int PRIMARY KEY, qty int CHECK (qty >= 0), code varchar(20) UNIQUE, at datetime(6), "
+            "amount decimal(12,3), note text, raw varbinary(8))");
+    my.forget_pipeline("bulk-" + method);
+    test::TempDir dir;
+    test::write_file(dir.file("p.yaml"),
+                     "version: 1\nname: bulk-" + method + "\nconnections:\n  pg: {url: \"" + pg_url + "\"}\n  my: {url: \"" + my_url +
+                     "\", write_method: " + method + "}\n"
+                     "defaults: {batch_size: 5000, commit_every: 1, on_error: reject, max_rejects: 5, reject_file: rejects.jsonl}\n"
+                     "steps:\n  - {name: rows, extract: {from: pg, table: bulk_src}, load: {to: my, table: bulk_" + method + ", create: never}}\n"
+                     "  - {name: types, extract: {from: my, table: types}, load: {to: my, table: types_" + method + "}}\n");
+    auto r = run_steps_in_turn(dir.file("p.yaml"));
+    ASSERT_EQ(r.exit_code, 0) << method << ": " << (r.steps.empty() ? "" : r.steps.back().error);
+    EXPECT_EQ(r.steps[0].rows_rejected, 3) << method;
+    const std::string rejects = test::read_file(dir.file("rejects.jsonl"));
+    for (const char* id : {"\"id\":77,", "\"id\":15000,", "\"id\":9001,"}) EXPECT_NE(rejects.find(id), std::string::npos) << method << ": " << rejects;
+    for (const char* col : kMysqlTypeColumns) EXPECT_EQ(mysql_differences(my, "types", "types_" + method, col), "0") << method << ", column " << col;
+  }
+  EXPECT_EQ(my.scalar("SELECT COUNT(*) FROM bulk_bulk"), "19997");
+  EXPECT_EQ(my.scalar("SELECT COUNT(*) FROM bulk_bulk b JOIN bulk_insert i USING (id) WHERE b.qty <=> i.qty AND b.code <=> i.code AND "
+                      "b.at <=> i.at AND b.amount <=> i.amount AND b.note <=> i.note AND b.raw <=> i.raw"),
+            "19997");
+  EXPECT_EQ(my.scalar("SELECT CONCAT(note, '|', HEX(raw), '|', at) FROM bulk_bulk WHERE id = 39"),
+            my.scalar("SELECT CONCAT(note, '|', HEX(raw), '|', at) FROM bulk_insert WHERE id = 39"));
+}
+
 TEST(MySql, ZeroDatesBecomeNullAndAreCounted) {
   SLUICE_REQUIRE_SERVER(my_url, "SLUICE_TEST_MYSQL_URL");
   test::MyClient my(my_url);

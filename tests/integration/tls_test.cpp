@@ -64,6 +64,17 @@ class Tls : public ::testing::Test {
     return code;
   }
 
+  // Writes two rows into the TLS MariaDB (the bulk sink's own Connector/C session);
+  // returns the exit code.
+  int write_probe(const std::string& host, const std::string& tls, std::string& out) {
+    test::write_file(dir_->file("in/w.csv"), "id,v\n1,a\n2,b\n");
+    test::write_file(dir_->file("w.yaml"), "version: 1\nname: tls-write\nconnections:\n  in: {url: csv://./in}\n"
+                                           "  db: {url: \"mysql://sluice:sluice@" + host + ":" + env_["TLS_MY_PORT"] + "/sluice_test\", tls: " + tls + "}\n"
+                                           "steps:\n  - {name: s, extract: {from: in, table: w}, transform: [cast: {id: int}], "
+                                           "load: {to: db, table: tls_write, mode: replace, key: [id]}}\n");
+    return test::run_command(std::string(SLUICE_BINARY) + " run " + dir_->file("w.yaml") + " --fresh", &out);
+  }
+
   std::string ca() { return env_["TLS_CA"]; }
   std::string other_ca() { return env_["TLS_OTHER_CA"]; }
 
@@ -100,6 +111,21 @@ TEST_F(Tls, Item12_ModesMeanTheSameForBothDrivers) {
     ASSERT_EQ(probe(driver, "127.0.0.1", "{mode: disable}", cipher, out), 0) << driver << ":\n" << out;
     EXPECT_TRUE(cipher.empty()) << driver << ": disable gave " << cipher;
   }
+}
+
+// The MariaDB sink writes through a Connector/C session of its own (bulk arrays): a
+// pipeline writing into the TLS server connects in every mode that should, and fails
+// closed in every mode that should (the sink session takes the same options and refuses
+// a required-TLS session the server did not encrypt, mariadb_conn.cpp).
+TEST_F(Tls, Item12_TheMariaDbBulkSinkKeepsTheModes) {
+  std::string out;
+  for (const std::string host : {"127.0.0.1", "127.0.0.2"}) {
+    EXPECT_EQ(write_probe(host, "{mode: require}", out), 0) << host << ":\n" << out;
+    EXPECT_EQ(write_probe(host, "{mode: verify-ca, ca: " + ca() + "}", out), 0) << host << ":\n" << out;
+    EXPECT_EQ(write_probe(host, "{mode: verify-ca, ca: " + other_ca() + "}", out), 1) << host << ":\n" << out;
+  }
+  EXPECT_EQ(write_probe("127.0.0.1", "{mode: verify-full, ca: " + ca() + "}", out), 0) << out;
+  EXPECT_EQ(write_probe("127.0.0.2", "{mode: verify-full, ca: " + ca() + "}", out), 1) << out;
 }
 
 }  // namespace

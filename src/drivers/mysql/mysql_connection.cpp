@@ -13,6 +13,8 @@
 #include <algorithm>
 #include <map>
 
+#include "drivers/mysql/mariadb_bulk_sink.h"
+#include "drivers/mysql/mariadb_conn.h"
 #include "drivers/mysql/mysql_conn.h"
 #include "drivers/mysql/mysql_dialect.h"
 #include "drivers/mysql/mysql_types.h"
@@ -373,7 +375,15 @@ class MyConnection final : public sql::SqlConnection {
     return std::make_unique<MySource>(std::make_unique<Conn>(config()), req, std::move(schema));
   }
 
+  // Bulk array binding where the server executes it (MariaDB 10.2+) unless the
+  // connection asks for INSERTs; multi-row INSERTs otherwise.
   std::unique_ptr<Sink> make_target(const LoadRequest& req, const Schema& target, bool swapped) override {
+    auto method = config().options.find("write_method");
+    if (conn_->is_mariadb() && (method == config().options.end() || method->second == "bulk")) {
+      auto bulk = std::make_unique<CConn>(config());
+      if (bulk->bulk_supported())
+        return make_bulk_sink(std::make_unique<CSession>(std::move(bulk)), dialect_, req, target, swapped);
+    }
     return std::make_unique<MySink>(std::make_unique<MySession>(std::make_unique<Conn>(config())), dialect_, req, target, swapped);
   }
 

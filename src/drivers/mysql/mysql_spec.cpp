@@ -13,11 +13,20 @@ DriverSpec driver_spec() {
   s.title = "MySQL";
   s.url_schemes = {"mysql", "mariadb"};
   s.url_form = UrlForm::server;
-  s.keys = {"host", "port", "database", "user", "password", "password_file", "tls"};
+  s.keys = {"host", "port", "database", "user", "password", "password_file", "tls", "write_method"};
   s.default_port = 3306;
   s.schema_is_database = true;
   s.names = &names;
-  s.validate = drivers::check_server;
+  s.validate = [](ConnectionBlock& block, ConnectionConfig& cfg) {
+    drivers::check_server(block, cfg);
+    // How rows are written: MariaDB's bulk array binding where the server has it, or
+    // multi-row prepared INSERTs (MySQL servers, and on request).
+    if (block.has("write_method"))
+      if (auto v = block.text("write_method")) {
+        if (*v != "bulk" && *v != "insert") block.error("write_method", block.where() + ": write_method must be bulk or insert, not '" + *v + "'");
+        else cfg.options["write_method"] = *v;
+      }
+  };
   s.connect = connect;
   return s;
 }
