@@ -273,3 +273,32 @@ TEST(Postgres, QualifiedPatternsReadSeveralSchemas) {
   EXPECT_EQ(pg.scalar("SELECT string_agg(total::text, ',' ORDER BY id) FROM qs_copy.orders"), "9.99,5.00");
   EXPECT_EQ(pg.scalar("SELECT name FROM qs_copy.employees"), "Ann");
 }
+
+// The binary COPY source resumes strictly after a composite key of awkward types (text
+// with quotes and backslashes, a zoned timestamp), the values bound, never spliced.
+TEST(Postgres, BinaryCopySourceResumesAfterACompositeKey) {
+  SLUICE_REQUIRE_SERVER(url, "SLUICE_TEST_PG_URL");
+  Pg pg(url);
+  pg.exec("DROP TABLE IF EXISTS resume_keys");
+  pg.exec("CREATE TABLE resume_keys (name text, at timestamptz, v int, PRIMARY KEY (name, at))");
+  pg.exec("INSERT INTO resume_keys VALUES ('a', '2020-01-01 00:00:00+00', 1), (E'o''b\\\\x', '2020-01-01 00:00:00+00', 2), "
+          "(E'o''b\\\\x', '2020-01-01 00:00:00.000001+00', 3), (E'o''b\\\\x', '2021-06-01 12:00:00+02', 4), ('z', '1999-12-31 23:59:59+00', 5)");
+  ConnectionConfig cfg;
+  ASSERT_EQ(config::apply_url(url, "/", cfg), "");
+  cfg.name = "pg";
+  DriverRegistry drivers;
+  register_builtin_drivers(drivers);
+  auto conn = drivers.connect(cfg);
+  ExtractRequest req;
+  req.table = {"", "resume_keys"};
+  req.order_by = {"name", "at"};
+  req.resume_after.resize(2);
+  req.resume_after[0].set_text("o'b\\x");
+  req.resume_after[1].set_timestamptz(1577836800000001LL);  // 2020-01-01 00:00:00.000001 UTC
+  auto source = conn->open_source(req);
+  Batch batch(100);
+  std::string seen;
+  while (source->read(batch))
+    for (std::size_t i = 0; i < batch.size(); ++i) seen += std::to_string(batch[i][2].as_int()) + ",";
+  EXPECT_EQ(seen, "4,5,");
+}

@@ -3,6 +3,7 @@
 #include <mysql.h>
 
 #include <algorithm>
+#include <cstring>
 
 #include "drivers/mysql/mysql_conn.h"
 #include "sluice/status.h"
@@ -83,52 +84,87 @@ void CConn::exec(const std::string& sql) {
   if (MYSQL_RES* r = mysql_store_result(mysql_)) mysql_free_result(r);
 }
 
-std::string CConn::with_literals(const std::string& sql, const std::vector<std::string>& params) {
-  std::string out;
-  std::size_t next = 0;
-  bool quoted = false;
-  char quote = 0;
-  for (char c : sql) {
-    // Markers inside quoted text or identifiers are text, not markers.
-    if (quoted) {
-      out += c;
-      if (c == quote) quoted = false;
-      continue;
-    }
-    if (c == '\'' || c == '"' || c == '`') { quoted = true; quote = c; out += c; continue; }
-    if (c != '?') { out += c; continue; }
-    if (next >= params.size()) throw Error(ErrorClass::internal, "more ? markers than parameters in " + sql.substr(0, 200));
-    const std::string& p = params[next++];
-    std::string escaped(p.size() * 2 + 1, '\0');
-    const unsigned long n = mysql_real_escape_string(mysql_, escaped.data(), p.data(), p.size());
-    out += '\'';
-    out.append(escaped.data(), n);
-    out += '\'';
-  }
-  return out;
-}
+namespace {
 
-void CSession::exec(const std::string& sql, const std::vector<std::string>& params) { conn_->exec(conn_->with_literals(sql, params)); }
+// A prepared statement with its text parameters bound (the server converts them to
+// the columns' types, as with the C++ connector's setString): values never become SQL text.
+class Prepared {
+ public:
+  Prepared(CConn& conn, const std::string& sql, const std::vector<std::string>& params) : conn_(conn) {
+    stmt_ = mysql_stmt_init(conn.get());
+    if (!stmt_) conn.raise("preparing " + sql.substr(0, 200));
+    if (mysql_stmt_prepare(stmt_, sql.data(), sql.size())) conn.raise(stmt_, "preparing " + sql.substr(0, 200));
+    if (mysql_stmt_param_count(stmt_) != params.size())
+      throw Error(ErrorClass::internal, "statement takes " + std::to_string(mysql_stmt_param_count(stmt_)) + " parameters, " +
+                                           std::to_string(params.size()) + " given: " + sql.substr(0, 200));
+    binds_.resize(params.size());
+    lengths_.resize(params.size());
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      std::memset(&binds_[i], 0, sizeof binds_[i]);
+      lengths_[i] = params[i].size();
+      binds_[i].buffer_type = MYSQL_TYPE_STRING;
+      binds_[i].buffer = const_cast<char*>(params[i].data());
+      binds_[i].buffer_length = lengths_[i];
+      binds_[i].length = &lengths_[i];
+    }
+    if (!binds_.empty() && mysql_stmt_bind_param(stmt_, binds_.data())) conn.raise(stmt_, "binding " + sql.substr(0, 200));
+    if (mysql_stmt_execute(stmt_)) conn.raise(stmt_, "running " + sql.substr(0, 200));
+  }
+  ~Prepared() { mysql_stmt_close(stmt_); }
+  Prepared(const Prepared&) = delete;
+  Prepared& operator=(const Prepared&) = delete;
+
+  // Every row of the result, each value as text (NULL as "").
+  sql::Session::Rows rows(const std::string& what) {
+    sql::Session::Rows out;
+    MYSQL_RES* meta = mysql_stmt_result_metadata(stmt_);
+    if (!meta) return out;
+    const unsigned int n = mysql_num_fields(meta);
+    mysql_free_result(meta);
+    std::vector<MYSQL_BIND> result(n);
+    std::vector<unsigned long> lengths(n);
+    std::vector<my_bool> nulls(n);
+    for (unsigned int i = 0; i < n; ++i) {
+      std::memset(&result[i], 0, sizeof result[i]);
+      result[i].buffer_type = MYSQL_TYPE_STRING;  // no buffer: lengths first, then each column fetched whole
+      result[i].length = &lengths[i];
+      result[i].is_null = &nulls[i];
+    }
+    if (mysql_stmt_bind_result(stmt_, result.data())) conn_.raise(stmt_, what);
+    for (;;) {
+      const int rc = mysql_stmt_fetch(stmt_);
+      if (rc == MYSQL_NO_DATA) break;
+      if (rc == 1) conn_.raise(stmt_, what);
+      std::vector<std::string> row(n);
+      for (unsigned int i = 0; i < n; ++i) {
+        if (nulls[i] || lengths[i] == 0) continue;
+        row[i].resize(lengths[i]);
+        MYSQL_BIND one;
+        std::memset(&one, 0, sizeof one);
+        one.buffer_type = MYSQL_TYPE_STRING;
+        one.buffer = row[i].data();
+        one.buffer_length = lengths[i];
+        if (mysql_stmt_fetch_column(stmt_, &one, i, 0)) conn_.raise(stmt_, what);
+      }
+      out.push_back(std::move(row));
+    }
+    return out;
+  }
+
+ private:
+  CConn& conn_;
+  MYSQL_STMT* stmt_ = nullptr;
+  std::vector<MYSQL_BIND> binds_;
+  std::vector<unsigned long> lengths_;
+};
+
+}  // namespace
+
+void CSession::exec(const std::string& sql, const std::vector<std::string>& params) { Prepared(*conn_, sql, params); }
 
 sql::Session::Rows CSession::query(const std::string& sql, const std::vector<std::string>& params) {
-  const std::string text = conn_->with_literals(sql, params);
-  MYSQL* m = conn_->get();
-  if (mysql_real_query(m, text.data(), text.size())) conn_->raise("running " + sql.substr(0, 200));
-  Rows rows;
-  MYSQL_RES* r = mysql_store_result(m);
-  if (!r) {
-    if (mysql_field_count(m) != 0) conn_->raise("reading " + sql.substr(0, 200));
-    return rows;
-  }
-  const unsigned int n = mysql_num_fields(r);
-  while (MYSQL_ROW row = mysql_fetch_row(r)) {
-    const unsigned long* lengths = mysql_fetch_lengths(r);
-    std::vector<std::string> out;
-    for (unsigned int i = 0; i < n; ++i) out.push_back(row[i] ? std::string(row[i], lengths[i]) : std::string());
-    rows.push_back(std::move(out));
-  }
-  mysql_free_result(r);
-  return rows;
+  Prepared st(*conn_, sql, params);
+  return st.rows("reading " + sql.substr(0, 200));
 }
 
 void CSession::rollback() noexcept {

@@ -29,9 +29,6 @@ class CConn {
   // Whether the server executes parameter arrays (MariaDB 10.2 and later).
   bool bulk_supported();
   void exec(const std::string& sql);
-  // `sql` with each ? replaced by the escaped literal of params[i] (text; the server
-  // converts it to the column's type, as with the C++ connector's setString).
-  std::string with_literals(const std::string& sql, const std::vector<std::string>& params);
   [[noreturn]] void raise(const std::string& what);
   [[noreturn]] void raise(st_mysql_stmt* stmt, const std::string& what);
 

@@ -27,8 +27,8 @@ std::string qt(const TableRef& t) { return dialect().quote_table(t); }
 
 // Reads in a read-only snapshot: COPY (SELECT ...) TO STDOUT in binary when every
 // column has a binary decoding (pg_binary.h), else the SELECT in single-row mode with
-// its text values. COPY takes no parameters, so there the resume key is written into
-// the statement as escaped literals (E'...', whatever standard_conforming_strings says).
+// its text values. COPY takes no parameters, so there the resume key is bound into
+// transaction-local settings that the statement reads back (values never become SQL text).
 class PgSource final : public Source {
  public:
   PgSource(std::unique_ptr<Conn> conn, const ExtractRequest& req, Schema schema)
@@ -74,12 +74,20 @@ class PgSource final : public Source {
     sp.quote = [](const std::string& name) { return q(name); };
     sp.placeholder = marker;
     auto sel = sql::keyed_select(req, sp, schema_.names());
+    // COPY takes no parameters: each resume value is bound into a setting of this
+    // transaction (set_config), and the predicate reads it back cast to its column's type.
     for (std::size_t i = 0; i < sel.params.size(); ++i) {
-      std::string literal = "E'";
-      for (char c : text_of(*sel.params[i])) literal += c == '\'' ? std::string("''") : c == '\\' ? std::string("\\\\") : std::string(1, c);
-      literal += "'";
-      for (auto at = sel.sql.find(marker(i)); at != std::string::npos; at = sel.sql.find(marker(i), at + literal.size()))
-        sel.sql.replace(at, marker(i).size(), literal);
+      std::string type = "text";
+      for (std::size_t k = 0; k < req.resume_after.size() && k < req.order_by.size(); ++k)
+        if (&req.resume_after[k] == sel.params[i])
+          if (auto idx = schema_.index_of(req.order_by[k])) type = schema_.columns[*idx].type.native;
+      const std::string name = "sluice.resume_" + std::to_string(i), value = text_of(*sel.params[i]);
+      const char* values[] = {name.c_str(), value.c_str()};
+      Result set(PQexecParams(conn_->get(), "SELECT set_config($1, $2, true)", 2, nullptr, values, nullptr, nullptr, 0));
+      if (PQresultStatus(set.get()) != PGRES_TUPLES_OK) conn_->raise(set.get(), "starting the extract");
+      const std::string expression = "current_setting('" + name + "')::" + type;
+      for (auto at = sel.sql.find(marker(i)); at != std::string::npos; at = sel.sql.find(marker(i), at + expression.size()))
+        sel.sql.replace(at, marker(i).size(), expression);
     }
     Result r(PQexec(conn_->get(), ("COPY (" + sel.sql + ") TO STDOUT (FORMAT binary)").c_str()));
     if (PQresultStatus(r.get()) != PGRES_COPY_OUT) conn_->raise(r.get(), "starting the extract");
