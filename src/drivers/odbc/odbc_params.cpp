@@ -49,11 +49,11 @@ std::size_t ParameterArrays::bytes() const {
   return total;
 }
 
-std::size_t ParameterArrays::needed_width(const Column& c, const Value& v) {
+std::size_t ParameterArrays::needed_width(Column& c, const Value& v) {
   if (v.is_null()) return 0;
   switch (c.carrier) {
-    case Carrier::ascii: ascii_text(v, text_); return text_.size() + 1;
-    case Carrier::wide: widen_into(v.str(), wide_); return (wide_.size() + 1) * sizeof(SQLWCHAR);
+    case Carrier::ascii: ascii_text(v, c.text); return c.text.size() + 1;
+    case Carrier::wide: widen_into(v.str(), c.wide); return (c.wide.size() + 1) * sizeof(SQLWCHAR);
     case Carrier::binary: return std::max<std::size_t>(v.str().size(), 1);
     default: return c.width;
   }
@@ -112,19 +112,17 @@ void ParameterArrays::store(Column& c, std::size_t row, const Value& v) {
       *slot = v.as_bool() ? 1 : 0;
       c.ind[row] = 1;
       return;
-    case Carrier::ascii:
-      ascii_text(v, text_);
-      place(text_.size() + 1);
-      std::memcpy(slot, text_.data(), text_.size());
-      slot[text_.size()] = '\0';
-      c.ind[row] = static_cast<SQLLEN>(text_.size());
+    case Carrier::ascii:  // c.text holds the value, converted by needed_width
+      place(c.text.size() + 1);
+      std::memcpy(slot, c.text.data(), c.text.size());
+      slot[c.text.size()] = '\0';
+      c.ind[row] = static_cast<SQLLEN>(c.text.size());
       return;
-    case Carrier::wide:
-      widen_into(v.str(), wide_);
-      place((wide_.size() + 1) * sizeof(SQLWCHAR));
-      std::memcpy(slot, wide_.data(), wide_.size() * sizeof(SQLWCHAR));
-      std::memset(slot + wide_.size() * sizeof(SQLWCHAR), 0, sizeof(SQLWCHAR));
-      c.ind[row] = static_cast<SQLLEN>(wide_.size() * sizeof(SQLWCHAR));
+    case Carrier::wide:  // c.wide holds the value, converted by needed_width
+      place((c.wide.size() + 1) * sizeof(SQLWCHAR));
+      std::memcpy(slot, c.wide.data(), c.wide.size() * sizeof(SQLWCHAR));
+      std::memset(slot + c.wide.size() * sizeof(SQLWCHAR), 0, sizeof(SQLWCHAR));
+      c.ind[row] = static_cast<SQLLEN>(c.wide.size() * sizeof(SQLWCHAR));
       return;
     case Carrier::binary:
       place(std::max<std::size_t>(v.str().size(), 1));

@@ -36,16 +36,18 @@ class ParameterArrays {
     std::size_t width = 0;   // bytes per element
     std::vector<char> data;  // capacity * width
     std::vector<SQLLEN> ind;
+    // The current row's value of a text column, converted once by needed_width and
+    // copied into its slot by store.
+    std::string text;
+    WString wide;
   };
-  std::size_t needed_width(const Column& c, const Value& v);
+  std::size_t needed_width(Column& c, const Value& v);
   void store(Column& c, std::size_t row, const Value& v);
   void widen_column(Column& c, std::size_t width, std::size_t rows_kept);
   std::size_t bytes() const;
 
   std::vector<Column> columns_;
   std::size_t capacity_ = 0, budget_;
-  std::string text_;
-  WString wide_;
 };
 
 }  // namespace sluice::odbc

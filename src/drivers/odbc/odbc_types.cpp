@@ -74,7 +74,10 @@ TypeInfo logical_type(const OdbcColumnType& c, Dbms dbms) {
   if (dbms == Dbms::sqlserver) {
     TypeInfo t = type_from_sqlserver(name.substr(0, name.find(' ')), size, c.digits);
     // SQLColumns says "int identity"; varchar(max) is reported with size 0 or 2^30.
-    if ((t.id == TypeId::varchar || t.id == TypeId::bytes) && size >= (1 << 30)) t.length = 0, t.id = t.id == TypeId::varchar ? TypeId::text : t.id;
+    if ((t.id == TypeId::varchar || t.id == TypeId::bytes) && size >= (1 << 30)) {
+      t.length = 0;
+      if (t.id == TypeId::varchar) t.id = TypeId::text;
+    }
     return t;
   }
   if (dbms == Dbms::oracle) return type_from_oracle(name, size, c.digits);
