@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "sluice/digest.h"
 #include "sluice/sink.h"
 #include "sluice/source.h"
 
@@ -61,6 +62,14 @@ class Connection {
   virtual std::vector<std::pair<std::string, std::string>> foreign_keys(const std::string& /*schema*/) { return {}; }
 
   virtual std::unique_ptr<Source> open_source(const ExtractRequest& req) = 0;
+  // verify's digests computed by the database (sluice/digest.h): nullopt when this
+  // connection cannot compute them itself, and verify computes them from read rows.
+  virtual std::optional<RangeDigests> digest(const DigestRequest&) { return std::nullopt; }
+  // Whether digest() is computed by the database for an extract of these columns.
+  virtual bool can_digest(const Schema&) { return false; }
+  // Smallest and largest value of an integer column of an extract; nullopt when the
+  // extract has no rows or the connection cannot say without reading them.
+  virtual std::optional<KeyBounds> key_bounds(const ExtractRequest&, const std::string& /*column*/) { return std::nullopt; }
   // Prepares the target (schema, table per req.create) and returns a sink for it.
   virtual std::unique_ptr<Sink> open_sink(const LoadRequest& req) = 0;
 

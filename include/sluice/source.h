@@ -23,6 +23,10 @@ struct ExtractRequest {
   // shard_count = shard_index. shard_count 0: all rows.
   std::string shard_column;
   int shard_index = 0, shard_count = 0;
+  // Rows whose integer column range_column is in [range_from, range_to) (a range verify
+  // narrows down); a null bound is open. Empty column: no range.
+  std::string range_column;
+  Value range_from, range_to;
 };
 
 // Streams rows of one extract. Memory stays flat however large the table.

@@ -1,10 +1,12 @@
 #include "runtime/verify.h"
 
-#include <cmath>
-#include <nlohmann/json.hpp>
+#include <algorithm>
+#include <future>
 
 #include "core/targets.h"
 #include "plan/plan.h"
+#include "runtime/row_digest.h"
+#include "runtime/verify_values.h"
 #include "sluice/runner.h"
 #include "sluice/status.h"
 #include "sluice/transform.h"
@@ -12,62 +14,37 @@
 namespace sluice::runtime {
 namespace {
 
-using K = Value::Kind;
+// Rows per key range of the digests: a differing range is read row by row, so small
+// enough to read in well under a second, large enough that the digest rows stay few.
+constexpr std::int64_t kRowsPerRange = 20000;
+constexpr std::int64_t kMaxRanges = 4096;
+// Past this many differing ranges one pass over both sides is cheaper than one per range.
+constexpr std::size_t kMaxNarrowedRanges = 32;
 
-bool numeric(K k) { return k == K::int64 || k == K::uint64 || k == K::decimal || k == K::float64 || k == K::boolean; }
+// The columns an extract gives, without reading its rows.
+Schema extracted_schema(Connection& conn, const ExtractRequest& req) {
+  if (!req.query.empty()) return conn.describe_query(req.query);
+  auto full = conn.describe(req.table);
+  if (!full) throw Error(ErrorClass::config, "source table " + req.table.display() + " does not exist");
+  return full->project(req.columns, req.table);
+}
 
-// "001.500" and "1.5" are the same number: compare decimal text without redundant zeros.
-std::string normalized_number(const Value& v) {
-  std::string s = v.kind() == K::boolean ? (v.as_bool() ? "1" : "0") : v.to_text();
-  if (s.find('.') != std::string::npos) {
-    while (s.back() == '0') s.pop_back();
-    if (s.back() == '.') s.pop_back();
+std::vector<std::unique_ptr<Transform>> bind_transforms(const std::vector<TransformConfig>& configs, Schema& schema) {
+  std::vector<std::unique_ptr<Transform>> out;
+  for (const auto& t : configs) {
+    out.push_back(make_transform(t));
+    schema = out.back()->bind(schema);
   }
-  if (s == "-0") s = "0";
-  return s;
+  return out;
 }
 
-// Orders keys the way the databases are asked to sort them (numbers numerically,
-// text by bytes as in the C and _bin collations).
-int compare_key_value(const Value& a, const Value& b) {
-  if (a.is_null() || b.is_null()) return a.is_null() == b.is_null() ? 0 : (a.is_null() ? -1 : 1);
-  if (numeric(a.kind()) && numeric(b.kind())) {
-    if (a.kind() == K::int64 && b.kind() == K::int64) return a.as_int() < b.as_int() ? -1 : a.as_int() > b.as_int();
-    long double x = std::strtold(normalized_number(a).c_str(), nullptr), y = std::strtold(normalized_number(b).c_str(), nullptr);
-    return x < y ? -1 : x > y;
-  }
-  bool ta = a.kind() >= K::date && a.kind() <= K::timestamptz, tb = b.kind() >= K::date && b.kind() <= K::timestamptz;
-  if (ta && tb) {
-    auto micros = [](const Value& v) { return v.kind() == K::date ? v.as_temporal() * 86400000000LL : v.as_temporal(); };
-    return micros(a) < micros(b) ? -1 : micros(a) > micros(b);
-  }
-  std::string x = a.to_text(), y = b.to_text();
-  return x.compare(y) < 0 ? -1 : x.compare(y) > 0;
-}
-
-int compare_keys(const std::vector<Value>& a, const std::vector<Value>& b) {
-  for (std::size_t i = 0; i < a.size() && i < b.size(); ++i)
-    if (int c = compare_key_value(a[i], b[i])) return c;
-  return 0;
-}
-
-std::string show_key(const std::vector<std::string>& names, const std::vector<Value>& key) {
-  std::string s = "(";
-  for (std::size_t i = 0; i < key.size(); ++i)
-    s += (i ? ", " : "") + names[i] + "=" + (key[i].is_null() ? "NULL" : key[i].to_text());
-  return s + ")";
-}
-
-// One side of the comparison: a source with transforms, read batch by batch.
+// One side of the comparison: an extract with its transforms, read batch by batch.
 class Cursor {
  public:
-  Cursor(std::unique_ptr<Connection> conn, const ExtractRequest& req, const std::vector<TransformConfig>& transforms)
-      : conn_(std::move(conn)), source_(conn_->open_source(req)), batch_(5000) {
+  Cursor(Connection& conn, const ExtractRequest& req, const std::vector<TransformConfig>& transforms)
+      : source_(conn.open_source(req)), batch_(5000) {
     schema_ = source_->schema();
-    for (const auto& t : transforms) {
-      transforms_.push_back(make_transform(t));
-      schema_ = transforms_.back()->bind(schema_);
-    }
+    transforms_ = bind_transforms(transforms, schema_);
   }
   const Schema& schema() const { return schema_; }
   // The current row, or nullptr at the end.
@@ -82,7 +59,6 @@ class Cursor {
   void next() { ++pos_; }
 
  private:
-  std::unique_ptr<Connection> conn_;
   std::unique_ptr<Source> source_;
   std::vector<std::unique_ptr<Transform>> transforms_;
   Schema schema_;
@@ -91,63 +67,17 @@ class Cursor {
   bool done_ = false;
 };
 
-}  // namespace
+// One side of a unit: its connection, what it reads, and where the key is in its rows.
+struct Side {
+  std::unique_ptr<Connection> conn;
+  ExtractRequest req;
+  std::vector<TransformConfig> transforms;
+  Schema schema;                      // of its rows (after the transforms)
+  std::vector<std::size_t> key;       // key column positions in its rows
+};
 
-bool same_value(const Value& a, const Value& b, const std::optional<double>& tol) {
-  if (a.is_null() || b.is_null()) return a.is_null() && b.is_null();
-  if (a.kind() == K::float64 || b.kind() == K::float64) {
-    if (!numeric(a.kind()) || !numeric(b.kind())) return false;
-    double x = std::strtod(normalized_number(a).c_str(), nullptr), y = std::strtod(normalized_number(b).c_str(), nullptr);
-    if (std::isnan(x) || std::isnan(y)) return std::isnan(x) && std::isnan(y);
-    if (tol) return std::fabs(x - y) <= *tol;
-    // A float column travels as the exact double it holds; compare as floats when one
-    // side is single precision text.
-    return x == y || static_cast<float>(x) == static_cast<float>(y);
-  }
-  if (numeric(a.kind()) && numeric(b.kind())) return normalized_number(a) == normalized_number(b);
-  bool ta = a.kind() >= K::date && a.kind() <= K::timestamptz, tb = b.kind() >= K::date && b.kind() <= K::timestamptz;
-  if (ta || tb) {
-    if (ta && tb) return compare_key_value(a, b) == 0 && (a.kind() == K::time) == (b.kind() == K::time);
-    // A temporal value against text: compare the text forms parsed.
-    const Value& t = ta ? a : b;
-    const Value& s = ta ? b : a;
-    if (s.kind() != K::text) return false;
-    auto parsed = t.kind() == K::date ? convert::parse_date(s.str()) : t.kind() == K::time ? convert::parse_time(s.str())
-                                                                                        : convert::parse_timestamp(s.str(), true);
-    return parsed && *parsed == t.as_temporal();
-  }
-  if (a.kind() == K::json || b.kind() == K::json) {
-    auto x = nlohmann::json::parse(a.str(), nullptr, false), y = nlohmann::json::parse(b.str(), nullptr, false);
-    return !x.is_discarded() && !y.is_discarded() && x == y;
-  }
-  if (a.kind() == K::uuid || b.kind() == K::uuid) {
-    std::string x = a.str(), y = b.str();
-    for (auto& c : x) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    for (auto& c : y) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return x == y;
-  }
-  if (numeric(a.kind()) != numeric(b.kind())) return normalized_number(a) == normalized_number(b);
-  if ((a.kind() == K::bytes) != (b.kind() == K::bytes)) {
-    // Bytes stored as text (a CSV file) are in bytea's hex form: compare what it encodes.
-    const Value& text = a.kind() == K::bytes ? b : a;
-    const Value& bytes = a.kind() == K::bytes ? a : b;
-    if (text.kind() == K::text && text.str().rfind("\\x", 0) == 0) {
-      auto decoded = convert::hex_decode(std::string_view(text.str()).substr(2));
-      return decoded && *decoded == bytes.str();
-    }
-  }
-  return a.str() == b.str();  // text and bytes: exactly the same bytes
-}
-
-namespace {
-
-// Both sides of one unit, read in key order (or row by row for files) and merged.
-struct Sides {
-  Cursor& source;
-  Cursor& target;
-  std::vector<std::size_t> source_key, target_key;  // key column positions on each side
-  std::vector<std::string> key_names;
-  bool positional;
+struct Counts {
+  std::int64_t source = 0, target = 0, differences = 0;
 };
 
 // Throws when a side repeats a key or does not return keys in ascending byte order: a
@@ -164,96 +94,235 @@ void check_order(const std::string& unit, const std::vector<std::string>& key_na
                                         "collation); verify needs byte order (PostgreSQL C collation, MySQL _bin)");
 }
 
-// Merges the two sides; prints up to max_differences; returns the number of differences.
-std::int64_t compare_sides(const Pipeline& p, const std::string& unit, Sides& sides, std::ostream& out) {
-  const Schema& schema = sides.source.schema();
-  std::int64_t n_source = 0, n_target = 0, differences = 0, position = 0;
+// Merges the two sides' rows (of `source_req` and `target_req`) in key order, or row by
+// row when `positional`; reports differences (up to max_differences over the unit) and
+// adds to `counts`.
+void compare_rows(const Pipeline& p, const std::string& unit, Side& src, Side& dst, const ExtractRequest& source_req,
+                  const ExtractRequest& target_req, const std::vector<std::string>& key_names, bool positional,
+                  Counts& counts, std::ostream& out) {
+  Cursor a_side(*src.conn, source_req, src.transforms);
+  Cursor b_side(*dst.conn, target_req, {});
+  const Schema& schema = a_side.schema();
+  std::int64_t position = 0;
   std::vector<Value> ks, kt, prev_s, prev_t;
   auto report = [&](const std::string& what) {
-    if (differences++ < p.verify.max_differences) out << "  " << what << "\n";
+    if (counts.differences++ < p.verify.max_differences) out << "  " << what << "\n";
   };
   auto key_of = [&](const Row& r, const std::vector<std::size_t>& idx, std::vector<Value>& k) {
     k.clear();
-    if (sides.positional) {
+    if (positional) {
       k.emplace_back().set_int(position);
       return;
     }
     for (auto i : idx) k.push_back(r[i]);
   };
   while (true) {
-    const Row* a = sides.source.row();
-    const Row* b = sides.target.row();
+    const Row* a = a_side.row();
+    const Row* b = b_side.row();
     if (!a && !b) break;
     ++position;
-    if (a) key_of(*a, sides.source_key, ks);
-    if (b) key_of(*b, sides.target_key, kt);
-    if (!sides.positional) {
-      if (a) check_order(unit, sides.key_names, prev_s, ks, "source");
-      if (b) check_order(unit, sides.key_names, prev_t, kt, "target");
+    if (a) key_of(*a, src.key, ks);
+    if (b) key_of(*b, dst.key, kt);
+    if (!positional) {
+      if (a) check_order(unit, key_names, prev_s, ks, "source");
+      if (b) check_order(unit, key_names, prev_t, kt, "target");
     }
     const int c = !a ? 1 : !b ? -1 : compare_keys(ks, kt);
-    if (c <= 0) ++n_source, prev_s = ks;
-    if (c >= 0) ++n_target, prev_t = kt;
+    if (c <= 0) ++counts.source, prev_s = ks;
+    if (c >= 0) ++counts.target, prev_t = kt;
     if (c < 0) {
-      report("missing in target: " + show_key(sides.key_names, ks));
+      report("missing in target: " + show_key(key_names, ks));
     } else if (c > 0) {
-      report("only in target: " + show_key(sides.key_names, kt));
+      report("only in target: " + show_key(key_names, kt));
     } else {
       std::string cols;
       for (std::size_t i = 0; i < schema.columns.size(); ++i)
         if (!same_value((*a)[i], (*b)[i], p.verify.float_tolerance)) cols += (cols.empty() ? "" : ", ") + schema.columns[i].name;
-      if (!cols.empty()) report("differs: " + show_key(sides.key_names, ks) + " in " + cols);
+      if (!cols.empty()) report("differs: " + show_key(key_names, ks) + " in " + cols);
     }
-    if (c <= 0) sides.source.next();
-    if (c >= 0) sides.target.next();
+    if (c <= 0) a_side.next();
+    if (c >= 0) b_side.next();
   }
-  out << "  source rows " << n_source << ", target rows " << n_target << ", " << differences
-      << (differences == 1 ? " difference" : " differences");
-  if (differences > p.verify.max_differences) out << " (first " << p.verify.max_differences << " shown)";
-  out << (differences ? "" : ": equal") << "\n";
-  return differences;
+}
+
+// ---- digests ----
+
+bool integer_type(const TypeInfo& t) {
+  return t.id == TypeId::int8 || t.id == TypeId::int16 || t.id == TypeId::int32 || (t.id == TypeId::int64 && !t.is_unsigned);
+}
+
+// The digests of a side: by its database where it can, else from its rows read here.
+RangeDigests side_digests(Side& side, const DigestRequest& on_server, std::size_t range_key) {
+  if (side.transforms.empty())
+    if (auto d = side.conn->digest(on_server)) return *d;
+  RangeDigests out;
+  Cursor cursor(*side.conn, side.req, side.transforms);
+  const Schema& schema = cursor.schema();
+  std::string text;
+  for (const Row* r; (r = cursor.row()); cursor.next()) {
+    text.clear();
+    for (std::size_t i = 0; i < schema.columns.size(); ++i) append_canonical((*r)[i], schema.columns[i].type, text);
+    const std::int64_t range = on_server.range_column.empty() ? 0 : range_of((*r)[range_key], on_server.range_base, on_server.range_width);
+    add_row(text, out[range]);
+  }
+  return out;
+}
+
+struct DigestOutcome {
+  std::int64_t ranges = 0;
+  std::vector<std::int64_t> differing;  // range numbers, ascending
+  Counts counts;                        // rows of each side
+  std::string range_column_source, range_column_target;
+  std::int64_t base = 0, width = 1;
+};
+
+// Digests of both sides per key range, computed at the same time; nullopt when the
+// columns have no canonical text or neither database computes digests itself (then
+// reading both sides once is all a digest would do).
+std::optional<DigestOutcome> digest_sides(Side& src, Side& dst, const std::vector<std::string>& key_names) {
+  for (const Schema* s : {&src.schema, &dst.schema})
+    for (const auto& c : s->columns)
+      if (!has_digest_text(c.type)) return std::nullopt;
+  const bool src_server = src.transforms.empty() && src.conn->can_digest(src.schema);
+  const bool dst_server = dst.conn->can_digest(dst.schema);
+  if (!src_server && !dst_server) return std::nullopt;
+
+  DigestOutcome o;
+  // Ranges of the first key column when it is an integer on both sides (its name on
+  // the source side is the extract's own only without transforms).
+  if (!key_names.empty() && src.transforms.empty() && integer_type(src.schema.columns[src.key[0]].type) &&
+      integer_type(dst.schema.columns[dst.key[0]].type)) {
+    const std::string sk = src.schema.columns[src.key[0]].name, tk = dst.schema.columns[dst.key[0]].name;
+    std::optional<KeyBounds> bounds;
+    for (auto [side, column] : {std::pair{&src, sk}, std::pair{&dst, tk}}) {
+      auto b = side->conn->key_bounds(side->req, column);
+      if (!b) continue;
+      if (!bounds) bounds = b;
+      else bounds = KeyBounds{std::min(bounds->min, b->min), std::max(bounds->max, b->max), std::max(bounds->rows, b->rows)};
+    }
+    if (bounds) {
+      const __int128 span = static_cast<__int128>(bounds->max) - bounds->min + 1;
+      if (span <= INT64_MAX) {
+        const __int128 rows = bounds->rows > 0 ? bounds->rows : span;
+        const __int128 n = std::clamp<__int128>(rows / kRowsPerRange, 1, kMaxRanges);
+        o.range_column_source = sk;
+        o.range_column_target = tk;
+        o.base = bounds->min;
+        o.width = static_cast<std::int64_t>(std::max<__int128>(1, (span + n - 1) / n));
+      }
+    }
+  }
+  auto request = [&](const Side& side, const std::string& column) {
+    DigestRequest r{side.req, column, o.base, o.width};
+    r.extract.order_by.clear();
+    return r;
+  };
+  const DigestRequest src_req = request(src, o.range_column_source), dst_req = request(dst, o.range_column_target);
+  auto src_future = std::async(std::launch::async, [&] { return side_digests(src, src_req, src.key.empty() ? 0 : src.key[0]); });
+  RangeDigests target = side_digests(dst, dst_req, dst.key.empty() ? 0 : dst.key[0]);
+  RangeDigests source = src_future.get();
+
+  std::vector<std::int64_t> ranges;
+  for (const auto& [r, d] : source) ranges.push_back(r), o.counts.source += d.rows;
+  for (const auto& [r, d] : target) ranges.push_back(r), o.counts.target += d.rows;
+  std::sort(ranges.begin(), ranges.end());
+  ranges.erase(std::unique(ranges.begin(), ranges.end()), ranges.end());
+  o.ranges = static_cast<std::int64_t>(ranges.size());
+  for (auto r : ranges) {
+    auto a = source.find(r), b = target.find(r);
+    if (a == source.end() || b == target.end() || !(a->second == b->second)) o.differing.push_back(r);
+  }
+  return o;
+}
+
+Value range_bound(std::int64_t base, std::int64_t width, std::int64_t range) {
+  const __int128 at = static_cast<__int128>(base) + static_cast<__int128>(range) * width;
+  Value v;
+  if (at >= INT64_MIN && at <= INT64_MAX) v.set_int(static_cast<std::int64_t>(at));
+  return v;  // NULL: open (past the integer range)
+}
+
+void print_counts(const Pipeline& p, const Counts& c, const std::string& how, std::ostream& out) {
+  out << "  source rows " << c.source << ", target rows " << c.target << ", " << c.differences
+      << (c.differences == 1 ? " difference" : " differences");
+  if (c.differences > p.verify.max_differences) out << " (first " << p.verify.max_differences << " shown)";
+  out << (c.differences ? "" : ": equal") << how << "\n";
 }
 
 // One unit of the plan; true when the target differs from the source.
 bool verify_unit(const Pipeline& p, const DriverRegistry& drivers, const plan::UnitPlan& unit, std::ostream& out) {
   const StepConfig& step = *unit.step;
-  auto src_conn = drivers.connect(p.connections.at(step.extract.from));
-  auto dst_conn = drivers.connect(p.connections.at(step.load.to));
+  Side src{drivers.connect(p.connections.at(step.extract.from)), unit.extract, unit.transforms, {}, {}};
+  Side dst{drivers.connect(p.connections.at(step.load.to)), {}, {}, {}, {}};
   // Both sides in the order of the rows' identity (an incremental cursor only decides
   // which rows a run loads).
-  ExtractRequest sreq = unit.extract;
-  sreq.order_by = unit.key_order;
-  sreq.shard_column.clear();
-  sreq.shard_count = 0;
-  const bool positional = unit.resume == plan::Resume::by_position || dst_conn->resumes_by_position();
-  if (sreq.order_by.empty() && !positional)
+  src.req.order_by = unit.key_order;
+  src.req.shard_column.clear();
+  src.req.shard_count = 0;
+  const bool positional = unit.resume == plan::Resume::by_position || dst.conn->resumes_by_position();
+  if (src.req.order_by.empty() && !positional)
     throw Error(ErrorClass::config, "step " + unit.name + ": cannot verify a table without a primary key or order_by");
-  Cursor source(std::move(src_conn), sreq, unit.transforms);
-  const Schema& s_schema = source.schema();
+  src.schema = extracted_schema(*src.conn, src.req);
+  bind_transforms(src.transforms, src.schema);
   // The key by the names it has after the transforms (renames follow it).
-  std::vector<std::string> key = step.load.key.empty() ? s_schema.primary_key : step.load.key;
-  if (key.empty()) key = sreq.order_by;
-  if (!dst_conn->describe(unit.target_table)) {
+  std::vector<std::string> key = step.load.key.empty() ? src.schema.primary_key : step.load.key;
+  if (key.empty()) key = src.req.order_by;
+  auto target_table = dst.conn->describe(unit.target_table);
+  if (!target_table) {
     out << "step " << unit.name << ": target " << unit.target_table.display() << " does not exist\n";
     return true;
   }
-  ExtractRequest treq;
-  treq.table = unit.target_table;
+  dst.req.table = unit.target_table;
   // The target's names for the same columns (identifiers: lower folds them).
-  for (const auto& c : s_schema.columns) treq.columns.push_back(targets::target_name(step.load, c.name));
+  for (const auto& c : src.schema.columns) dst.req.columns.push_back(targets::target_name(step.load, c.name));
   if (!positional)
-    for (const auto& k : key) treq.order_by.push_back(targets::target_name(step.load, k));
-  Cursor target(std::move(dst_conn), treq, {});
-  Sides sides{source, target, {}, {}, positional ? std::vector<std::string>{"row"} : key, positional};
-  for (const auto& k : key) {
-    auto si = s_schema.index_of(k);
-    auto ti = target.schema().index_of(targets::target_name(step.load, k));
-    if (!positional && (!si || !ti)) throw Error(ErrorClass::config, "step " + unit.name + ": key column '" + k + "' is not on both sides");
-    if (si) sides.source_key.push_back(*si);
-    if (ti) sides.target_key.push_back(*ti);
-  }
+    for (const auto& k : key) dst.req.order_by.push_back(targets::target_name(step.load, k));
+  dst.schema = target_table->project(dst.req.columns, unit.target_table);
+  const std::vector<std::string> key_names = positional ? std::vector<std::string>{"row"} : key;
+  if (!positional)
+    for (const auto& k : key) {
+      auto si = src.schema.index_of(k);
+      auto ti = dst.schema.index_of(targets::target_name(step.load, k));
+      if (!si || !ti) throw Error(ErrorClass::config, "step " + unit.name + ": key column '" + k + "' is not on both sides");
+      src.key.push_back(*si);
+      dst.key.push_back(*ti);
+    }
   out << "step " << unit.name << ":\n";
-  return compare_sides(p, unit.name, sides, out) > 0;
+
+  Counts counts;
+  std::optional<DigestOutcome> digests;
+  if (!positional) digests = digest_sides(src, dst, key_names);
+  if (!digests) {
+    compare_rows(p, unit.name, src, dst, src.req, dst.req, key_names, positional, counts, out);
+    print_counts(p, counts, "", out);
+    return counts.differences > 0;
+  }
+  const std::string how = " (checksums of " + std::to_string(digests->ranges) + " key range" + (digests->ranges == 1 ? "" : "s") +
+                          (digests->differing.empty() ? "" : ", " + std::to_string(digests->differing.size()) + " read row by row") + ")";
+  const bool by_range = !digests->range_column_source.empty() && digests->differing.size() <= kMaxNarrowedRanges &&
+                        std::find(digests->differing.begin(), digests->differing.end(), kNullRange) == digests->differing.end();
+  if (digests->differing.empty()) {
+    counts = digests->counts;
+  } else if (!by_range) {
+    compare_rows(p, unit.name, src, dst, src.req, dst.req, key_names, false, counts, out);
+  } else {
+    for (auto r : digests->differing) {
+      ExtractRequest sr = src.req, tr = dst.req;
+      sr.range_column = digests->range_column_source;
+      tr.range_column = digests->range_column_target;
+      sr.range_from = tr.range_from = range_bound(digests->base, digests->width, r);
+      sr.range_to = tr.range_to = range_bound(digests->base, digests->width, r + 1);
+      Counts in_range;
+      in_range.differences = counts.differences;
+      compare_rows(p, unit.name, src, dst, sr, tr, key_names, false, in_range, out);
+      counts.differences = in_range.differences;
+    }
+    // The rows of the ranges not read again are the digests' counts.
+    counts.source = digests->counts.source;
+    counts.target = digests->counts.target;
+  }
+  print_counts(p, counts, how, out);
+  return counts.differences > 0;
 }
 
 }  // namespace

@@ -1,19 +1,20 @@
 #pragma once
-// `sluice verify`: per step, the source (after its transforms) and the target read in
-// key order side by side, compared value by value in a canonical form that is the same
-// across dialects. Streams both sides; never holds a table in memory.
+// `sluice verify`: per step, digests of the canonical text per integer-key range
+// (runtime/row_digest.h), computed by PostgreSQL and MySQL themselves and in process for
+// the rest, both sides at once; only the ranges whose digests differ are read in key
+// order side by side and compared value by value. Where the columns have no canonical
+// text (floats, JSON) or neither database computes digests, the whole step is read so.
+// Streams; never holds a table in memory.
 #include <ostream>
 
 #include "sluice/pipeline.h"
 #include "sluice/registry.h"
+#include "runtime/verify_values.h"  // same_value
 
 namespace sluice::runtime {
 
 // Prints per step the row counts and each differing key (up to max_differences);
 // returns 0 when every step matches, 1 on any difference (SPEC §1 codes otherwise).
 int verify_pipeline(const Pipeline& pipeline, const DriverRegistry& drivers, std::ostream& out);
-
-// Canonical comparison of two values read from different databases.
-bool same_value(const Value& a, const Value& b, const std::optional<double>& float_tolerance);
 
 }  // namespace sluice::runtime

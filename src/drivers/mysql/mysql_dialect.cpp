@@ -106,3 +106,42 @@ std::string MysqlDialect::lock_table_ddl() const {
 }
 
 }  // namespace sluice::mysql
+
+namespace sluice::mysql {
+
+// runtime/row_digest.h's canonical text in MySQL/MariaDB (sessions run with time_zone
+// '+00:00', so TIMESTAMP reads in UTC).
+std::optional<std::string> MysqlDialect::canonical_text(const std::string& q, const TypeInfo& t) const {
+  // BIT(n > 1) is read as its bits and spatial values as WKT: no server spelling of those here.
+  if ((t.native.rfind("bit", 0) == 0 && t.id != TypeId::boolean) || t.native.find("geometry") != std::string::npos || t.native.find("point") != std::string::npos ||
+      t.native.find("polygon") != std::string::npos || t.native.find("linestring") != std::string::npos)
+    return std::nullopt;
+  if (digest_text_is_text(t)) {
+    std::string x = "CONVERT(" + q + " USING utf8mb4)";
+    if (t.id == TypeId::uuid) x = "LOWER(" + x + ")";
+    return "COALESCE(CONCAT(LENGTH(" + x + "), ':', " + x + "), 'N')";
+  }
+  std::string x;
+  switch (t.id) {
+    case TypeId::boolean: x = "CASE WHEN " + q + " <> 0 THEN '1' WHEN " + q + " = 0 THEN '0' END"; break;
+    case TypeId::int8: case TypeId::int16: case TypeId::int32: case TypeId::int64: x = "CAST(" + q + " AS CHAR)"; break;
+    case TypeId::decimal:
+      x = "CAST(" + q + " AS CHAR)";
+      if (t.scale > 0) x = "TRIM(TRAILING '.' FROM TRIM(TRAILING '0' FROM " + x + "))";
+      break;
+    case TypeId::bytes: x = "LOWER(HEX(" + q + "))"; break;
+    case TypeId::date: x = "DATE_FORMAT(" + q + ", '%Y-%m-%d')"; break;
+    case TypeId::time: x = "TIME_FORMAT(" + q + ", '%H:%i:%s.%f')"; break;
+    case TypeId::timestamp: case TypeId::timestamptz: x = "DATE_FORMAT(" + q + ", '%Y-%m-%d %H:%i:%s.%f')"; break;
+    default: return std::nullopt;  // floats, json
+  }
+  return "COALESCE(CONCAT(" + x + ", ','), 'N,')";
+}
+
+std::optional<std::string> MysqlDialect::row_hash(const std::vector<std::string>& canonical) const {
+  std::string row;
+  for (const auto& c : canonical) row += (row.empty() ? "" : ", ") + c;
+  return "CAST(CONV(SUBSTR(MD5(CONCAT(" + row + ")), 1, 15), 16, 10) AS UNSIGNED)";
+}
+
+}  // namespace sluice::mysql

@@ -38,6 +38,9 @@ class MysqlDialect final : public sql::Dialect {
   std::optional<std::string> try_session_lock() const override { return "SELECT GET_LOCK(CONCAT('sluice:', MD5(?)), 0)"; }
   std::string lock_table_ddl() const override;
   std::string lock_kind() const override { return "GET_LOCK"; }
+  std::optional<std::string> canonical_text(const std::string& q, const TypeInfo& t) const override;
+  std::optional<std::string> row_hash(const std::vector<std::string>& canonical) const override;
+  std::string integer_division(const std::string& a, const std::string& b) const override { return "(" + a + ") DIV " + b; }
 
  private:
   bool mariadb_;

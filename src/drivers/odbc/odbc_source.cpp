@@ -85,13 +85,11 @@ void OdbcSource::start_query() {
     std::vector<TypeInfo> types;
     std::vector<const Value*> values;
     key_values_.resize(sel.params.size());
-    for (const Value* v : sel.params) {
+    for (std::size_t i = 0; i < sel.params.size(); ++i) {
       TypeInfo t = TypeInfo::of(TypeId::text);
-      for (std::size_t k = 0; k < req_.resume_after.size() && k < req_.order_by.size(); ++k)
-        if (&req_.resume_after[k] == v)
-          if (auto idx = schema_.index_of(req_.order_by[k])) t = schema_.columns[*idx].type;
+      if (auto idx = schema_.index_of(sel.param_columns[i])) t = schema_.columns[*idx].type;
       types.push_back(t);
-      values.push_back(v);
+      values.push_back(sel.params[i]);
     }
     for (std::size_t i = 0; i < values.size(); ++i) values[i] = &convert::for_target(*values[i], types[i], "resume key", key_values_[i]);
     key_params_.reset(types, 1);

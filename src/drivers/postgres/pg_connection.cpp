@@ -78,9 +78,7 @@ class PgSource final : public Source {
     // transaction (set_config), and the predicate reads it back cast to its column's type.
     for (std::size_t i = 0; i < sel.params.size(); ++i) {
       std::string type = "text";
-      for (std::size_t k = 0; k < req.resume_after.size() && k < req.order_by.size(); ++k)
-        if (&req.resume_after[k] == sel.params[i])
-          if (auto idx = schema_.index_of(req.order_by[k])) type = schema_.columns[*idx].type.native;
+      if (auto idx = schema_.index_of(sel.param_columns[i])) type = schema_.columns[*idx].type.native;
       const std::string name = "sluice.resume_" + std::to_string(i), value = text_of(*sel.params[i]);
       const char* values[] = {name.c_str(), value.c_str()};
       Result set(PQexecParams(conn_->get(), "SELECT set_config($1, $2, true)", 2, nullptr, values, nullptr, nullptr, 0));

@@ -77,3 +77,37 @@ const PgDialect& dialect() {
 }
 
 }  // namespace sluice::postgres
+
+namespace sluice::postgres {
+
+// runtime/row_digest.h's canonical text in PostgreSQL (sessions run with TimeZone=UTC;
+// timestamptz is converted explicitly for ODBC sessions, which may not).
+std::optional<std::string> PgDialect::canonical_text(const std::string& q, const TypeInfo& t) const {
+  if (digest_text_is_text(t)) {
+    // char(n) as it is read, padded: ::text would drop the padding, concat() keeps it.
+    if (t.id == TypeId::char_) return "CASE WHEN " + q + " IS NULL THEN 'N' ELSE octet_length(concat(" + q + "))::text || ':' || concat(" + q + ") END";
+    const std::string x = q + "::text";
+    return "COALESCE(octet_length(" + x + ")::text || ':' || " + x + ", 'N')";
+  }
+  std::string x;
+  switch (t.id) {
+    case TypeId::boolean: x = "CASE " + q + " WHEN true THEN '1' WHEN false THEN '0' END"; break;
+    case TypeId::int8: case TypeId::int16: case TypeId::int32: case TypeId::int64: x = q + "::text"; break;
+    case TypeId::decimal: x = "trim_scale(" + q + ")::text"; break;
+    case TypeId::bytes: x = "encode(" + q + ", 'hex')"; break;
+    case TypeId::date: x = "to_char(" + q + ", 'YYYY-MM-DD')"; break;
+    case TypeId::time: x = "to_char(" + q + ", 'HH24:MI:SS.US')"; break;
+    case TypeId::timestamp: x = "to_char(" + q + ", 'YYYY-MM-DD HH24:MI:SS.US')"; break;
+    case TypeId::timestamptz: x = "to_char(" + q + " AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')"; break;
+    default: return std::nullopt;  // floats, json
+  }
+  return "COALESCE(" + x + " || ',', 'N,')";
+}
+
+std::optional<std::string> PgDialect::row_hash(const std::vector<std::string>& canonical) const {
+  std::string row;
+  for (const auto& c : canonical) row += (row.empty() ? "" : " || ") + c;
+  return "('x' || substr(md5(" + row + "), 1, 15))::bit(60)::bigint";
+}
+
+}  // namespace sluice::postgres

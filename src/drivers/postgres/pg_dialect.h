@@ -31,6 +31,8 @@ class PgDialect final : public sql::Dialect {
   }
   std::string lock_table_ddl() const override;
   std::string lock_kind() const override { return "advisory lock"; }
+  std::optional<std::string> canonical_text(const std::string& q, const TypeInfo& t) const override;
+  std::optional<std::string> row_hash(const std::vector<std::string>& canonical) const override;
 
  private:
   bool numbered_;

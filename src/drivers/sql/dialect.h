@@ -11,6 +11,7 @@
 
 #include "core/identifiers.h"
 #include "drivers/sql/sql_text.h"
+#include "sluice/digest.h"
 #include "sluice/schema.h"
 #include "sluice/source.h"
 
@@ -147,6 +148,16 @@ class Dialect {
   std::string lock_holder() const;
   // What the lock is called in messages ("advisory lock", "GET_LOCK").
   virtual std::string lock_kind() const { return "session lock"; }
+
+  // ---- verify's digests on the server (the canonical text: runtime/row_digest.h) ----
+  // The canonical text of column `q` (quoted) of type `t`, NULL included; nullopt where
+  // this dialect cannot spell it exactly (then verify computes it from read rows).
+  virtual std::optional<std::string> canonical_text(const std::string& /*q*/, const TypeInfo& /*t*/) const { return std::nullopt; }
+  // The row's 60-bit hash from its columns' canonical texts: the first 15 hex digits of
+  // the MD5 of their concatenation, as a non-negative integer.
+  virtual std::optional<std::string> row_hash(const std::vector<std::string>& /*canonical*/) const { return std::nullopt; }
+  // Integer division of non-negative integers.
+  virtual std::string integer_division(const std::string& a, const std::string& b) const { return "(" + a + ") / " + b; }
 
  protected:
   std::string marks(std::size_t first, std::size_t n) const;

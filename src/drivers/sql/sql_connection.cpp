@@ -9,11 +9,65 @@
 
 namespace sluice::sql {
 
-std::unique_ptr<Source> SqlConnection::open_source(const ExtractRequest& req) {
-  if (!req.query.empty()) return make_source(req, describe_query(req.query));
+Schema SqlConnection::extracted_schema(const ExtractRequest& req) {
+  if (!req.query.empty()) return describe_query(req.query);
   auto full = describe(req.table);
   if (!full) throw Error(ErrorClass::config, "source table " + req.table.display() + " does not exist in " + cfg_.display());
-  return make_source(req, full->project(req.columns, req.table));
+  return full->project(req.columns, req.table);
+}
+
+std::unique_ptr<Source> SqlConnection::open_source(const ExtractRequest& req) { return make_source(req, extracted_schema(req)); }
+
+std::string SqlConnection::from_where(const ExtractRequest& req) {
+  std::string sql = " FROM " + (req.query.empty() ? dialect().quote_table(req.table) : "(" + req.query + ")" + dialect().subquery_alias());
+  if (!req.where.empty()) sql += " WHERE (" + req.where + ")";
+  return sql;
+}
+
+std::optional<std::vector<std::string>> SqlConnection::canonical_texts(const Schema& columns) {
+  const Dialect& d = dialect();
+  std::vector<std::string> out;
+  for (const auto& c : columns.columns) {
+    auto text = d.canonical_text(d.quote(c.name), c.type);
+    if (!text) return std::nullopt;
+    out.push_back(*text);
+  }
+  if (!d.row_hash(out)) return std::nullopt;
+  return out;
+}
+
+std::optional<RangeDigests> SqlConnection::digest(const DigestRequest& req) {
+  const Dialect& d = dialect();
+  const auto canonical = canonical_texts(extracted_schema(req.extract));
+  if (!canonical) return std::nullopt;
+  const auto hash = d.row_hash(*canonical);
+  const std::string range = req.range_column.empty()
+                                ? std::string("0")
+                                : d.integer_division(d.quote(req.range_column) + " - " + std::to_string(req.range_base),
+                                                     std::to_string(req.range_width));
+  const std::string sql = "SELECT sluice_r, COUNT(*), SUM(sluice_h) FROM (SELECT " + range + " AS sluice_r, " + *hash +
+                          " AS sluice_h" + from_where(req.extract) + ") sluice_d GROUP BY sluice_r";
+  RangeDigests out;
+  for (const auto& row : session(false).query(sql, {})) {
+    auto r = row[0].empty() ? std::optional<std::int64_t>(kNullRange) : convert::parse_int(row[0]);
+    auto rows = convert::parse_int(row[1]);
+    auto sum = parse_digest_sum(row[2]);
+    if (!r || !rows || !sum) throw Error(ErrorClass::data, "verify: unexpected digest row from " + cfg_.display());
+    out[*r] = RangeDigest{*rows, *sum};
+  }
+  return out;
+}
+
+std::optional<KeyBounds> SqlConnection::key_bounds(const ExtractRequest& req, const std::string& column) {
+  const std::string q = dialect().quote(column);
+  auto rows = session(false).query("SELECT MIN(" + q + "), MAX(" + q + ")" + from_where(req), {});
+  if (rows.empty() || rows[0][0].empty()) return std::nullopt;
+  auto lo = convert::parse_int(rows[0][0]), hi = convert::parse_int(rows[0][1]);
+  if (!lo || !hi) return std::nullopt;
+  KeyBounds b{*lo, *hi, 0};
+  if (req.query.empty())
+    if (auto n = estimate_rows(req.table)) b.rows = *n;
+  return b;
 }
 
 std::unique_ptr<Sink> SqlConnection::open_sink(const LoadRequest& req) {

@@ -20,6 +20,9 @@ class SqlConnection : public Connection {
   // The extracted columns (the table's, projected, or the query's), then make_source.
   std::unique_ptr<Source> open_source(const ExtractRequest& req) final;
   std::unique_ptr<Sink> open_sink(const LoadRequest& req) final;
+  std::optional<RangeDigests> digest(const DigestRequest& req) override;
+  bool can_digest(const Schema& columns) override { return canonical_texts(columns).has_value(); }
+  std::optional<KeyBounds> key_bounds(const ExtractRequest& req, const std::string& column) override;
 
   std::string column_type_sql(const TypeInfo& t) override { return dialect().type_sql(t); }
   TypeInfo created_type(const TypeInfo& t) override { return dialect().created_type(t); }
@@ -51,6 +54,12 @@ class SqlConnection : public Connection {
   virtual void copy_definition(const TableRef& staging, const TableRef& live);
 
  private:
+  // The extracted columns of req, as open_source gives them to make_source.
+  Schema extracted_schema(const ExtractRequest& req);
+  // The canonical text of each column in this dialect; nullopt where it has none.
+  std::optional<std::vector<std::string>> canonical_texts(const Schema& columns);
+  // FROM and WHERE of req (its table or query, and its where).
+  std::string from_where(const ExtractRequest& req);
   // Refuses a replace (or create: always) of a table that other objects depend on.
   void check_swappable(const LoadRequest& req);
   // Creates, recreates or checks the target table as req.create says; its columns.

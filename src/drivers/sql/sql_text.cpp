@@ -69,11 +69,22 @@ Select keyed_select(const ExtractRequest& req, const SelectSpelling& sp, const s
     const auto mod = [&](const std::string& e) { return sp.modulo ? sp.modulo(e, n) : "((" + e + ") % " + n + ")"; };
     conds.push_back("(" + mod(mod(sp.quote(req.shard_column)) + " + " + n) + " = " + std::to_string(req.shard_index) + ")");
   }
+  std::size_t next = 0;
+  if (!req.range_column.empty()) {
+    for (const auto& [bound, op] : {std::pair{&req.range_from, " >= "}, std::pair{&req.range_to, " < "}}) {
+      if (bound->is_null()) continue;
+      conds.push_back(sp.quote(req.range_column) + op + sp.placeholder(next++));
+      s.params.push_back(bound);
+      s.param_columns.push_back(req.range_column);
+    }
+  }
   if (!req.resume_after.empty()) {
-    std::size_t next = 0;
     std::vector<std::size_t> idx;
     conds.push_back(after_key_condition(req.order_by, sp, next, idx));
-    for (std::size_t i : idx) s.params.push_back(&req.resume_after[i]);
+    for (std::size_t i : idx) {
+      s.params.push_back(&req.resume_after[i]);
+      s.param_columns.push_back(req.order_by[i]);
+    }
   }
   for (std::size_t i = 0; i < conds.size(); ++i) s.sql += (i ? " AND " : " WHERE ") + conds[i];
   if (!req.order_by.empty()) {

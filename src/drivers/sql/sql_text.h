@@ -23,6 +23,7 @@ std::string quote_table(const TableRef& t, char q);
 struct Select {
   std::string sql;
   std::vector<const Value*> params;
+  std::vector<std::string> param_columns;  // the column each parameter is compared with
 };
 // How a dialect spells the parts of that SELECT.
 struct SelectSpelling {
