@@ -13,6 +13,8 @@
 #   ODBC sinks              the two server copies again, written through psqlODBC and
 #                           MariaDB Connector/ODBC (parameter arrays), beside the native drivers
 #   memory                  peak RSS of sluice for ROWS/4 and ROWS rows (should not grow)
+#   verify                  `sluice verify` of the two server copies (checksums per key
+#                           range on both servers) against the time of the copy itself
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-1000000}
@@ -111,6 +113,10 @@ q=$(time_of "$sluice" run "$(pipeline mem_q "$SLUICE_TEST_MYSQL_URL" bench_quart
 f=$(time_of "$sluice" run "$(pipeline mem_f "$SLUICE_TEST_MYSQL_URL" bench_src "$SLUICE_TEST_PG_URL" bench_mem_f)" --log-level warn)
 rss_q=$(echo "$q" | awk '{print $2}'); rss_f=$(echo "$f" | awk '{print $2}')
 
+# verify of the two server copies (equal: checksums alone), against the copies' own time
+v=$(time_of "$sluice" verify "$work/my_pg.yaml"); my_pg_verify=${v%% *}
+v=$(time_of "$sluice" verify "$work/pg_my.yaml"); pg_my_verify=${v%% *}
+
 printf '\n%-24s %10s %12s %8s %12s\n' case "sluice s" "reference s" ratio "sluice rows/s"
 printf '%-24s %10s %12s %8s %12s\n' "MariaDB -> PostgreSQL" "$my_pg" "$my_pg_ref" "$(ratio "$my_pg" "$my_pg_ref")" "$(rate "$my_pg")"
 printf '%-24s %10s %12s %8s %12s\n' "PostgreSQL -> MariaDB" "$pg_my" "$pg_my_ref" "$(ratio "$pg_my" "$pg_my_ref")" "$(rate "$pg_my")"
@@ -119,5 +125,7 @@ printf '%-24s %10s %12s %8s %12s   (%s x native sink)\n' "MariaDB -> PG (ODBC)" 
   "$(rate "$my_pg_odbc")" "$(ratio "$my_pg_odbc" "$my_pg")"
 printf '%-24s %10s %12s %8s %12s   (%s x native sink)\n' "PG -> MariaDB (ODBC)" "$pg_my_odbc" "$pg_my_ref" "$(ratio "$pg_my_odbc" "$pg_my_ref")" \
   "$(rate "$pg_my_odbc")" "$(ratio "$pg_my_odbc" "$pg_my")"
+printf '%-24s %10s %12s %8s %12s   (reference: the copy)\n' "verify MariaDB -> PG" "$my_pg_verify" "$my_pg" "$(ratio "$my_pg_verify" "$my_pg")" "$(rate "$my_pg_verify")"
+printf '%-24s %10s %12s %8s %12s   (reference: the copy)\n' "verify PG -> MariaDB" "$pg_my_verify" "$pg_my" "$(ratio "$pg_my_verify" "$pg_my")" "$(rate "$pg_my_verify")"
 printf '\npeak RSS: %s KiB for %s rows, %s KiB for %s rows (ratio %s)\n' "$rss_q" $((rows / 4)) "$rss_f" "$rows" "$(ratio "$rss_f" "$rss_q")"
 echo "(ratio = sluice time / the databases' own tools; lower is better; 1.00 = at their bulk-load limit)"

@@ -592,7 +592,9 @@ Pipeline load_pipeline_file(const std::string& path, const Environment& env) {
   r.check_keys(doc, {"version", "name", "connections", "connections_file", "defaults", "verify", "steps"}, "the pipeline");
   if (auto v = doc["verify"]) {
     if (r.is_map(v, "verify")) {
-      r.check_keys(v, {"float_tolerance", "max_differences"}, "verify");
+      r.check_keys(v, {"float_tolerance", "max_differences", "checksums"}, "verify");
+      if (v["checksums"])
+        if (auto c = r.one_of(v["checksums"], "verify checksums", {"true", "false"})) p.verify.checksums = *c == "true";
       if (v["float_tolerance"]) {
         if (auto t = r.scalar(v["float_tolerance"], "verify float_tolerance")) {
           auto d = convert::parse_double(*t);

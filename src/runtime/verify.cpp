@@ -5,6 +5,7 @@
 
 #include "core/targets.h"
 #include "plan/plan.h"
+#include "runtime/prefetch.h"
 #include "runtime/row_digest.h"
 #include "runtime/verify_values.h"
 #include "sluice/runner.h"
@@ -38,23 +39,31 @@ std::vector<std::unique_ptr<Transform>> bind_transforms(const std::vector<Transf
   return out;
 }
 
-// One side of the comparison: an extract with its transforms, read batch by batch.
+// One side of the comparison: an extract with its transforms, read ahead on a thread
+// of its own, so that both sides of a comparison are read at the same time.
 class Cursor {
  public:
   Cursor(Connection& conn, const ExtractRequest& req, const std::vector<TransformConfig>& transforms)
-      : source_(conn.open_source(req)), batch_(5000) {
+      : source_(conn.open_source(req)) {
     schema_ = source_->schema();
     transforms_ = bind_transforms(transforms, schema_);
+    prefetch_ = std::make_unique<Prefetch>(5000, [this](Fill& f) {
+      if (!source_->read(f.batch)) return false;
+      for (auto& t : transforms_) t->apply(f.batch);
+      return true;
+    });
   }
   const Schema& schema() const { return schema_; }
   // The current row, or nullptr at the end.
   const Row* row() {
-    while (pos_ >= batch_.size()) {
-      if (done_ || !source_->read(batch_)) { done_ = true; return nullptr; }
-      for (auto& t : transforms_) t->apply(batch_);
+    while (!fill_ || pos_ >= fill_->batch.size()) {
+      if (done_) return nullptr;
+      if (fill_) prefetch_->release(*fill_);
+      fill_ = &prefetch_->next();
       pos_ = 0;
+      done_ = fill_->end;
     }
-    return &batch_[pos_];
+    return &fill_->batch[pos_];
   }
   void next() { ++pos_; }
 
@@ -62,9 +71,10 @@ class Cursor {
   std::unique_ptr<Source> source_;
   std::vector<std::unique_ptr<Transform>> transforms_;
   Schema schema_;
-  Batch batch_;
+  Fill* fill_ = nullptr;
   std::size_t pos_ = 0;
   bool done_ = false;
+  std::unique_ptr<Prefetch> prefetch_;  // last: its reader stops before the source goes
 };
 
 // One side of a unit: its connection, what it reads, and where the key is in its rows.
@@ -291,7 +301,7 @@ bool verify_unit(const Pipeline& p, const DriverRegistry& drivers, const plan::U
 
   Counts counts;
   std::optional<DigestOutcome> digests;
-  if (!positional) digests = digest_sides(src, dst, key_names);
+  if (!positional && p.verify.checksums) digests = digest_sides(src, dst, key_names);
   if (!digests) {
     compare_rows(p, unit.name, src, dst, src.req, dst.req, key_names, positional, counts, out);
     print_counts(p, counts, "", out);

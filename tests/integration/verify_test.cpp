@@ -117,4 +117,11 @@ TEST(Verify, OnlyTheDifferingKeyRangesAreReadRowByRow) {
   // (The row past the end falls into the last range: ranges are cut over both sides' keys.)
   EXPECT_NE(out.find("source rows 200000, target rows 200000, 3 differences (checksums of "), std::string::npos) << out;
   EXPECT_NE(out.find(" key ranges, 3 read row by row)"), std::string::npos) << out;
+
+  // Without checksums every row is read, and the same differences come out.
+  test::write_file(dir.file("rows.yaml"), "verify: {checksums: false}\n" + test::read_file(dir.file("p.yaml")));
+  out = verify(dir.file("rows.yaml"), 1);
+  EXPECT_NE(out.find("differs: (id=12345) in vc"), std::string::npos) << out;
+  EXPECT_NE(out.find("only in target: (id=200003)"), std::string::npos) << out;
+  EXPECT_NE(out.find("source rows 200000, target rows 200000, 3 differences\n"), std::string::npos) << out;
 }
