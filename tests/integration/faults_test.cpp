@@ -258,7 +258,7 @@ TEST(Faults, SigtermStopsCleanlyAndTheRerunResumes) {
   SLUICE_REQUIRE_SERVER(my_url, "SLUICE_TEST_MYSQL_URL");
   SLUICE_REQUIRE_SERVER(pg_url, "SLUICE_TEST_PG_URL");
   test::MyClient my(my_url);
-  make_mysql_source(my, "term_src", 100000);
+  make_mysql_source(my, "term_src", 250000);
   test::PgClient pg(pg_url);
   pg.exec("DROP TABLE IF EXISTS term_dst");
   pg.forget_pipeline("term");
@@ -266,7 +266,17 @@ TEST(Faults, SigtermStopsCleanlyAndTheRerunResumes) {
   test::write_file(dir.file("p.yaml"), copy_pipeline("term", my_url, "term_src", pg_url, "term_dst"));
   {
     test::Child run({SLUICE_BINARY, "run", dir.file("p.yaml")}, dir.file("log"));
-    std::this_thread::sleep_for(400ms);
+    // Mid-copy, whatever this machine's speed: as soon as the first batch is committed
+    // (a fixed delay lost the race once the copy became fast enough to finish first).
+    bool committed = false;
+    for (int i = 0; i < 2000 && !committed; ++i) {
+      if (pg.scalar("SELECT to_regclass('sluice_state') IS NOT NULL") == "t") {
+        auto n = pg.scalar("SELECT COALESCE(max(rows_committed), 0) FROM sluice_state WHERE pipeline = 'term'");
+        committed = !n.empty() && n != "0";
+      }
+      if (!committed) std::this_thread::sleep_for(5ms);
+    }
+    ASSERT_TRUE(committed) << test::read_file(dir.file("log"));
     run.signal(SIGTERM);
     EXPECT_EQ(run.wait(), 128 + SIGTERM) << test::read_file(dir.file("log"));
   }
