@@ -37,6 +37,15 @@ struct TableDdl {
   std::vector<std::string> not_migrated;
 };
 
+// A moment of a source database that several of its connections read under (a table
+// split into key ranges, read side by side): sources opened with ExtractRequest::snapshot
+// = id() while it is held see the same rows. Released when destroyed.
+class SharedSnapshot {
+ public:
+  virtual ~SharedSnapshot() = default;
+  virtual const std::string& id() const = 0;
+};
+
 class Connection {
  public:
   virtual ~Connection() = default;
@@ -62,6 +71,10 @@ class Connection {
   virtual std::vector<std::pair<std::string, std::string>> foreign_keys(const std::string& /*schema*/) { return {}; }
 
   virtual std::unique_ptr<Source> open_source(const ExtractRequest& req) = 0;
+  // Whether share_snapshot() can give sources of this connection one snapshot.
+  virtual bool shares_snapshots() const { return false; }
+  // A snapshot of `table` for sources to open under; hold it until each has started.
+  virtual std::unique_ptr<SharedSnapshot> share_snapshot(const TableRef& /*table*/) { return nullptr; }
   // verify's digests computed by the database (sluice/digest.h): nullopt when this
   // connection cannot compute them itself, and verify computes them from read rows.
   virtual std::optional<RangeDigests> digest(const DigestRequest&) { return std::nullopt; }

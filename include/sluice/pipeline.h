@@ -137,6 +137,9 @@ struct StepConfig {
   ExtractConfig extract;
   std::vector<TransformConfig> transforms;
   LoadConfig load;
+  // parallel: N splits the step's table into N key ranges, read under one snapshot by N
+  // connections and written by N; 0: not set (--parallel may split a run's only table).
+  int parallel = 0;
   SourceLocation location;
 };
 

@@ -27,6 +27,8 @@ struct ExtractRequest {
   // narrows down); a null bound is open. Empty column: no range.
   std::string range_column;
   Value range_from, range_to;
+  // Read under this snapshot (Connection::share_snapshot's id); empty: a snapshot of its own.
+  std::string snapshot;
 };
 
 // Streams rows of one extract. Memory stays flat however large the table.

@@ -416,7 +416,7 @@ StepConfig read_step(Reader& r, const YAML::Node& n, const Pipeline& p, std::siz
   s.location = r.at(n);
   std::string where = "step " + std::to_string(index + 1);
   if (!r.is_map(n, where)) return s;
-  r.check_keys(n, {"name", "extract", "transform", "load"}, where);
+  r.check_keys(n, {"name", "extract", "transform", "load", "parallel"}, where);
   if (!n["name"]) r.error(n, where + " needs a name");
   else if (auto v = r.nonempty(n["name"], where + " name")) {
     s.name = *v;
@@ -428,6 +428,8 @@ StepConfig read_step(Reader& r, const YAML::Node& n, const Pipeline& p, std::siz
       r.error(n["name"], "step name " + Reader::quoted(n["name"]) + " may not hold '/' or '@' (they separate tables and shards in checkpoints)");
   }
   s.load.settings = p.defaults;
+  if (n["parallel"])
+    if (auto v = r.integer(n["parallel"], where + " parallel", 1, 64)) s.parallel = static_cast<int>(*v);
 
   // extract
   if (!n["extract"]) {

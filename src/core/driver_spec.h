@@ -27,6 +27,7 @@ struct DriverCapabilities {
   bool query = true;    // extract query: and where:
   bool upsert = true;   // load mode upsert
   bool schemas = true;  // tables live in schemas (a SQLite file and a CSV folder have none)
+  bool concurrent_writes = true;  // several connections load one table at once
 };
 
 // A connection's YAML block as a driver's spec sees it: values interpolated, problems

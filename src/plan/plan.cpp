@@ -143,6 +143,35 @@ void plan_shard(const StepConfig& step, const Options& o, UnitPlan& u) {
   }
 }
 
+// Why a unit cannot be read and written as key ranges side by side; empty when it can.
+std::string why_not_split(const Pipeline& p, const StepConfig& step, Connection& source, const UnitPlan& u) {
+  if (step.extract.tables) return "a whole-database step runs its tables side by side with --parallel instead";
+  if (!u.extract.query.empty()) return "an extract query cannot be split into key ranges";
+  const auto first = u.resume == Resume::by_key ? u.source_schema.index_of(u.extract.order_by[0]) : std::nullopt;
+  if (!first || !is_integer(u.source_schema.columns[*first].type.id))
+    return "it needs an integer first key column to cut into ranges";
+  if (step.load.mode == LoadMode::replace) return "mode replace swaps in one staging table; use truncate";
+  if (!source.shares_snapshots())
+    return p.connections.at(step.extract.from).display() + " cannot read several ranges under one snapshot";
+  const DriverSpec* target = find_driver(p.connections.at(step.load.to).driver);
+  if (target && !target->can.concurrent_writes)
+    return p.connections.at(step.load.to).display() + " takes one writer at a time";
+  return {};
+}
+
+// parallel: N (or --parallel N for a run's only table): the table in N key ranges.
+void plan_parallel(const Pipeline& p, const StepConfig& step, const Options& o, Connection& source, bool lone_table, UnitPlan& u) {
+  const int parts = step.parallel > 0 ? step.parallel : lone_table ? o.parallel : 1;
+  if (parts <= 1 || u.shard_empty) return;
+  if (const std::string why = why_not_split(p, step, source, u); !why.empty()) {
+    if (step.parallel > 0) throw Error(ErrorClass::config, "step " + u.name + ": parallel: " + std::to_string(parts) + " cannot split " + u.source_table.display() + ": " + why);
+    spdlog::info("step {}: read as one stream ({})", u.name, why);
+    return;
+  }
+  u.parts = parts;
+  u.split_column = u.extract.order_by[0];
+}
+
 // identifiers: lower: the columns the target gets, folded; two that fold to one name
 // are refused (the target would refuse the second, or merge them).
 void fold_names(const StepConfig& step, const std::string& unit, Schema& schema) {
@@ -358,8 +387,12 @@ const char* to_string(Resume r) {
 std::vector<UnitPlan> plan_units(const Pipeline& p, const DriverRegistry& drivers, const Options& o) {
   std::vector<UnitPlan> units;
   std::vector<TableObjects> objects;  // per unit: the source table's, read while its source is connected
+  auto selected = [&](const StepConfig& step) {
+    return o.steps.empty() || std::find(o.steps.begin(), o.steps.end(), step.name) != o.steps.end();
+  };
+  const auto steps_run = std::count_if(p.steps.begin(), p.steps.end(), selected);
   for (const auto& step : p.steps) {
-    if (!o.steps.empty() && std::find(o.steps.begin(), o.steps.end(), step.name) == o.steps.end()) continue;
+    if (!selected(step)) continue;
     auto source = drivers.connect(p.connections.at(step.extract.from));
     std::set<std::string> schemas_listed;
     source->check_readable();
@@ -371,6 +404,7 @@ std::vector<UnitPlan> plan_units(const Pipeline& p, const DriverRegistry& driver
       u.target_table = t.target;
       plan_extract(p, step, *source, u);
       plan_shard(step, o, u);
+      plan_parallel(p, step, o, *source, steps_run == 1 && !step.extract.tables, u);
       // Schema-wide objects, listed once with the first table read from the schema.
       if (o.objects && step.extract.tables && step.load.create != CreateMode::never && !schemas_listed.count(u.source_table.schema)) {
         schemas_listed.insert(u.source_table.schema);

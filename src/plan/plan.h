@@ -54,11 +54,18 @@ struct UnitPlan {
   // --shard K/N of a table that cannot be split by key: shard 0 loads it whole, so
   // this shard has nothing to do.
   bool shard_empty = false;
+  // Read and written as `parts` key ranges of split_column side by side, under one
+  // snapshot of the source, each range with its own checkpoint (runtime/split_run.h).
+  int parts = 1;
+  std::string split_column;
 };
 
 struct Options {
   std::vector<std::string> steps;  // empty: every step, in file order
   int shard_index = 0, shard_count = 1;
+  // --parallel N: a run whose only step reads a single table splits it into N key
+  // ranges when it can (a step's own parallel: decides for that step).
+  int parallel = 1;
   // run and plan refuse what would write a table twice or one the run reads; verify
   // only reads.
   bool check_targets = true;

@@ -5,6 +5,8 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 
 #include "core/identifiers.h"
@@ -30,6 +32,26 @@ nlohmann::json to_json(const Value& v) {
 }
 }  // namespace
 
+struct RejectFile::Shared {
+  std::mutex mutex;
+  std::FILE* file = nullptr;
+  ~Shared() {
+    if (file) std::fclose(file);
+  }
+  // One per path among the reject files open in this process.
+  static std::shared_ptr<Shared> open(const std::string& path) {
+    static std::mutex registry_mutex;
+    static std::map<std::string, std::weak_ptr<Shared>> registry;
+    std::lock_guard lock(registry_mutex);
+    if (auto open = registry[path].lock()) return open;
+    auto shared = std::make_shared<Shared>();
+    shared->file = std::fopen(path.c_str(), "a");
+    if (!shared->file) throw Error(ErrorClass::internal, "cannot open reject file " + path + ": " + std::strerror(errno));
+    registry[path] = shared;
+    return shared;
+  }
+};
+
 RejectFile::RejectFile(const std::string& pattern, const std::string& base_dir, const std::string& pipeline,
                        const std::string& step)
     : step_(step) {
@@ -43,13 +65,10 @@ RejectFile::RejectFile(const std::string& pattern, const std::string& base_dir, 
   path_ = fp.lexically_normal().string();
   std::error_code ec;
   std::filesystem::create_directories(fp.parent_path(), ec);
-  file_ = std::fopen(path_.c_str(), "a");
-  if (!file_) throw Error(ErrorClass::internal, "cannot open reject file " + path_ + ": " + std::strerror(errno));
+  file_ = Shared::open(path_);
 }
 
-RejectFile::~RejectFile() {
-  if (file_) std::fclose(file_);
-}
+RejectFile::~RejectFile() = default;
 
 void RejectFile::write(const Schema& schema, const Row& row, const std::string& error, const std::string& sqlstate) {
   nlohmann::json line;
@@ -60,13 +79,15 @@ void RejectFile::write(const Schema& schema, const Row& row, const std::string& 
   line["error"] = redact::apply(error);
   line["sqlstate"] = sqlstate;
   std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-  if (std::fwrite(text.data(), 1, text.size(), file_) != text.size())
+  std::lock_guard lock(file_->mutex);
+  if (std::fwrite(text.data(), 1, text.size(), file_->file) != text.size())
     throw Error(ErrorClass::internal, "cannot write reject file " + path_);
 }
 
 void RejectFile::sync() {
-  std::fflush(file_);
-  ::fsync(fileno(file_));
+  std::lock_guard lock(file_->mutex);
+  std::fflush(file_->file);
+  ::fsync(fileno(file_->file));
 }
 
 }  // namespace sluice::runtime

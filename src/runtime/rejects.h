@@ -1,8 +1,11 @@
 #pragma once
 // The reject file of a step: one JSON object per line,
 // {"step", "row": {column: value}, "error", "sqlstate"}, appended and synced before the
-// checkpoint that moves past the rejected row is committed.
+// checkpoint that moves past the rejected row is committed. Units that run side by side
+// (parallel steps, the key ranges of a split table) may name one file: they share one
+// open file per path, whole lines at a time.
 #include <cstdio>
+#include <memory>
 #include <string>
 
 #include "sluice/batch.h"
@@ -23,8 +26,9 @@ class RejectFile {
   const std::string& path() const { return path_; }
 
  private:
+  struct Shared;
   std::string path_, step_;
-  std::FILE* file_ = nullptr;
+  std::shared_ptr<Shared> file_;
 };
 
 }  // namespace sluice::runtime

@@ -67,7 +67,8 @@ RunResult Runner::run() {
   try {
     // The plan checks sources, names and collisions before any target is touched; a
     // dry run rehearses, so it refuses what the real run would refuse.
-    units = plan::plan_units(pipeline_, drivers_, {options_.steps, options_.shard_index, options_.shard_count, true});
+    units = plan::plan_units(pipeline_, drivers_,
+                               {.steps = options_.steps, .shard_index = options_.shard_index, .shard_count = options_.shard_count, .parallel = options_.parallel});
     touched_targets = !options_.dry_run;
     start = runtime::start_run(pipeline_, drivers_, units, options_, result.run_id);
   } catch (const Error& e) {

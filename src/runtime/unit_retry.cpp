@@ -9,6 +9,7 @@
 #include "runtime/rejects.h"
 #include "runtime/retry.h"
 #include "runtime/signals.h"
+#include "runtime/split_run.h"
 #include "runtime/unit_run.h"
 #include "sluice/status.h"
 
@@ -30,14 +31,9 @@ void describe_unit(const Pipeline& p, const plan::UnitPlan& u, StepResult& r) {
   r.target = p.connections.at(step.load.to).display() + " " + u.target_table.display();
 }
 
-}  // namespace
-
-int run_unit(const Pipeline& p, const DriverRegistry& drivers, const plan::UnitPlan& u, const RunOptions& options,
-             const std::string& run_id, StepResult& sr, std::mt19937_64& rng) {
-  using Clock = std::chrono::steady_clock;
-  describe_unit(p, u, sr);
-  const auto started = Clock::now();
-  spdlog::info("step {}: {} -> {}", u.name, sr.source, sr.target);
+// Attempts until one succeeds, fails for good, or the retries are spent.
+int run_attempts(const Pipeline& p, const DriverRegistry& drivers, const plan::UnitPlan& u, const RunOptions& options,
+                 const std::string& run_id, StepResult& sr, std::mt19937_64& rng, const UnitShared& shared) {
   const LoadSettings& settings = u.step->load.settings;
   std::unique_ptr<RejectFile> rejects;
   std::int64_t isolate_until = 0;
@@ -45,9 +41,10 @@ int run_unit(const Pipeline& p, const DriverRegistry& drivers, const plan::UnitP
   for (int attempt = 1;;) {
     AttemptResult done;
     try {
-      if (settings.on_error == OnError::reject && !rejects && !options.dry_run)
+      if (settings.on_error == OnError::reject && !rejects && !shared.rejects && !options.dry_run)
         rejects = std::make_unique<RejectFile>(settings.reject_file, p.base_dir, p.name, u.name);
-      UnitRun(p, drivers, u, options, run_id, rejects.get()).attempt(isolate_until, sr.rows_rejected, done);
+      UnitRun(p, drivers, u, options, run_id, shared.rejects ? shared.rejects : rejects.get(), shared.source_opened)
+          .attempt(isolate_until, sr.rows_rejected, done);
       merge(done, sr);
       sr.status = options.dry_run ? "dry-run" : "ok";
       break;
@@ -81,6 +78,18 @@ int run_unit(const Pipeline& p, const DriverRegistry& drivers, const plan::UnitP
     }
   }
   if (sr.rows_rejected > 0 && rejects) spdlog::warn("step {}: {} rejected rows written to {}", u.name, sr.rows_rejected, rejects->path());
+  return code;
+}
+
+}  // namespace
+
+int run_unit(const Pipeline& p, const DriverRegistry& drivers, const plan::UnitPlan& u, const RunOptions& options,
+             const std::string& run_id, StepResult& sr, std::mt19937_64& rng, const UnitShared& shared) {
+  using Clock = std::chrono::steady_clock;
+  describe_unit(p, u, sr);
+  const auto started = Clock::now();
+  spdlog::info("step {}: {} -> {}", u.name, sr.source, sr.target);
+  const int code = u.parts > 1 ? run_split_unit(p, drivers, u, options, run_id, sr, rng) : run_attempts(p, drivers, u, options, run_id, sr, rng, shared);
   sr.seconds = std::chrono::duration<double>(Clock::now() - started).count();
   if (sr.status == "ok" || sr.status == "dry-run")
     spdlog::info("step {}: {} rows read, {} written in {:.2f}s", u.name, sr.rows_read, sr.rows_written, sr.seconds);

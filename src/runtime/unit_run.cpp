@@ -8,19 +8,23 @@
 
 namespace sluice::runtime {
 
+bool loaded_rows_gone(Connection& target, const plan::UnitPlan& unit, const Checkpoint& cp) {
+  // Appended rows live in the target table itself: if it is gone, so is any progress
+  // the checkpoint speaks of.
+  const LoadMode mode = unit.load.mode;
+  return cp.rows > 0 && (mode == LoadMode::append || mode == LoadMode::upsert) && !target.describe(unit.target_table);
+}
+
 UnitRun::UnitRun(const Pipeline& p, const DriverRegistry& d, const plan::UnitPlan& u, const RunOptions& o, const std::string& run_id,
-                 RejectFile* rejects)
-    : pipeline_(p), drivers_(d), unit_(u), options_(o), run_id_(run_id), rejects_(rejects) {}
+                 RejectFile* rejects, std::function<void()> source_opened)
+    : pipeline_(p), drivers_(d), unit_(u), options_(o), run_id_(run_id), rejects_(rejects), source_opened_(std::move(source_opened)) {}
 
 std::optional<Checkpoint> UnitRun::resume_point(Connection& target) {
   // Read back on every attempt: after a commit whose outcome was unknown (connection
   // lost during COMMIT) it says what really happened.
   auto cp = target.read_checkpoint(pipeline_.name, unit_.name);
   if (cp && cp->run_id != run_id_) cp.reset();
-  // Appended rows live in the target table itself: if it is gone, so is any progress
-  // the checkpoint speaks of (the user dropped it to load again).
-  const LoadMode mode = unit_.load.mode;
-  if (cp && cp->rows > 0 && (mode == LoadMode::append || mode == LoadMode::upsert) && !target.describe(unit_.target_table)) {
+  if (cp && loaded_rows_gone(target, unit_, *cp)) {
     spdlog::info("step {}: target {} does not exist: starting from the first row", unit_.name, unit_.target_table.display());
     cp.reset();
   }
@@ -60,6 +64,7 @@ void UnitRun::attempt(std::int64_t isolate_until, std::int64_t rejected_before, 
     return;
   }
   auto reader = open_reader(*source_conn, cp);
+  if (source_opened_) source_opened_();
   std::optional<std::int64_t> estimate;
   if (options_.progress && unit_.extract.query.empty()) estimate = source_conn->estimate_rows(unit_.source_table);
   Progress progress_line(options_.progress, unit_.name, estimate);

@@ -2,6 +2,7 @@
 // One attempt at one unit (a planned step or table): fresh connections, the resume
 // point read back from the target, the source opened after it, then the load loop.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -15,10 +16,14 @@ namespace sluice::runtime {
 
 class RejectFile;
 
+// Whether rows a checkpoint speaks of are gone from an append or upsert target: the
+// table no longer exists (the user dropped it to load again).
+bool loaded_rows_gone(Connection& target, const plan::UnitPlan& unit, const Checkpoint& cp);
+
 class UnitRun {
  public:
   UnitRun(const Pipeline& p, const DriverRegistry& d, const plan::UnitPlan& u, const RunOptions& o, const std::string& run_id,
-          RejectFile* rejects);
+          RejectFile* rejects, std::function<void()> source_opened = {});
   // Resumes from the target's checkpoint. Rows before `isolate_until` (a row count) are
   // written in sub-batches that isolate refused rows; `rejected_before` counts the
   // unit's rejects so far. Fills `result` with what stays done (also when it throws).
@@ -37,6 +42,7 @@ class UnitRun {
   const RunOptions& options_;
   const std::string& run_id_;
   RejectFile* rejects_;
+  std::function<void()> source_opened_;
 };
 
 }  // namespace sluice::runtime

@@ -47,6 +47,31 @@ TEST(LocalPlan, RunRefusesAQueryItCannotDescribeBeforeTouchingTheTarget) {
   EXPECT_FALSE(std::filesystem::exists(dir.file("dst.db"))) << "nothing written: exit 2 means the target was not touched";
 }
 
+TEST(LocalPlan, ParallelIsRefusedWhereRangesCannotShareASnapshotAndCliParallelFallsBackToOneStream) {
+  test::TempDir dir;
+  test::sqlite_exec(dir.file("src.db"), "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
+  test::sqlite_exec(dir.file("src.db"), "INSERT INTO t VALUES (1, 'a'), (2, 'b'), (3, 'c')");
+  auto pipeline = [&](const std::string& step_extra) {
+    return "version: 1\nname: par\nconnections:\n  src: {url: sqlite:src.db}\n  dst: {url: sqlite:dst.db}\n"
+           "steps:\n  - {name: copy" + step_extra + ", extract: {from: src, table: t}, load: {to: dst, table: t}}\n";
+  };
+  test::write_file(dir.file("p.yaml"), pipeline(", parallel: 2"));
+  std::string out;
+  EXPECT_EQ(test::run_command(sluice_cmd("run " + dir.file("p.yaml")), &out), 2) << out;
+  EXPECT_NE(out.find("step copy: parallel: 2 cannot split t: sqlite:"), std::string::npos) << out;
+  EXPECT_NE(out.find("cannot read several ranges under one snapshot"), std::string::npos) << out;
+  EXPECT_FALSE(std::filesystem::exists(dir.file("dst.db"))) << "refused before the target was touched";
+
+  test::write_file(dir.file("p.yaml"), pipeline(""));
+  EXPECT_EQ(test::run_command(sluice_cmd("run --parallel 2 " + dir.file("p.yaml")), &out), 0) << out;
+  EXPECT_NE(out.find("step copy: read as one stream"), std::string::npos) << out;
+  EXPECT_EQ(test::sqlite_scalar(dir.file("dst.db"), "SELECT group_concat(v, '') FROM t"), "abc");
+
+  test::write_file(dir.file("p.yaml"), pipeline(", parallel: 0"));
+  EXPECT_EQ(test::run_command(sluice_cmd("validate " + dir.file("p.yaml")), &out), 2) << out;
+  EXPECT_NE(out.find("parallel"), std::string::npos) << out;
+}
+
 TEST(LocalPlan, AnOrderByColumnThatIsNotExtractedIsAUsageError) {
   test::TempDir dir;
   test::sqlite_exec(dir.file("src.db"), "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");

@@ -122,6 +122,8 @@ int plan_command(const Pipeline& p, const DriverRegistry& drivers, std::ostream&
         out << "  rows:   unknown (query)\n";
       }
       out << "  resume: " << resume_line(u) << "\n";
+      if (u.parts > 1)
+        out << "  split:  " << u.parts << " key ranges of " << u.split_column << ", read under one snapshot and loaded side by side\n";
       const Schema& in = u.source_schema;
       const Schema& schema = u.load.schema;
       std::vector<std::string> not_migrated;

@@ -42,6 +42,7 @@ DriverSpec driver_spec() {
   s.can.query = false;
   s.can.upsert = false;
   s.can.schemas = false;
+  s.can.concurrent_writes = false;
   s.path_prefix = "csv://";
   s.names = &names;
   s.validate = validate;

@@ -371,6 +371,39 @@ class MyConnection final : public sql::SqlConnection {
     return schema;
   }
 
+  bool shares_snapshots() const override { return true; }
+
+  // MySQL exports no snapshot. While a connection of its own holds LOCK TABLES ... READ
+  // (once writers to the table have committed), no write to the table can commit, so the
+  // InnoDB snapshots the sources open in that time (START TRANSACTION WITH CONSISTENT
+  // SNAPSHOT) all see it at one moment; released once they have. Without the LOCK TABLES
+  // privilege they are opened at one moment, which a commit in between can split.
+  std::unique_ptr<SharedSnapshot> share_snapshot(const TableRef& table) override {
+    class Locked final : public SharedSnapshot {
+     public:
+      Locked(std::unique_ptr<Conn> conn, const std::string& table) : conn_(std::move(conn)) {
+        try {
+          conn_->exec("SET SESSION lock_wait_timeout = 60");
+          conn_->exec("LOCK TABLES " + table + " READ");
+          id_ = "locked";
+        } catch (const Error& e) {
+          spdlog::warn("{}: LOCK TABLES {} READ refused ({}): the key ranges open their snapshots at one moment, without "
+                       "the lock that keeps a commit from falling between them", conn_->name(), table, e.what());
+          id_ = "unlocked";
+        }
+      }
+      ~Locked() override {
+        try { if (id_ == "locked") conn_->exec("UNLOCK TABLES"); } catch (...) {}
+      }
+      const std::string& id() const override { return id_; }
+
+     private:
+      std::unique_ptr<Conn> conn_;
+      std::string id_;
+    };
+    return std::make_unique<Locked>(std::make_unique<Conn>(config()), dialect().quote_table(table));
+  }
+
   std::unique_ptr<Source> make_source(const ExtractRequest& req, Schema schema) override {
     return std::make_unique<MySource>(std::make_unique<Conn>(config()), req, std::move(schema));
   }

@@ -1,6 +1,8 @@
 // PostgreSQL: streaming source (single-row mode in a REPEATABLE READ READ ONLY
 // transaction), COPY sink, upsert through a temporary table. Transactions, checkpoints,
 // the replace swap, sluice_state and the run lock come from drivers/sql over PgDialect.
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <map>
 
@@ -34,6 +36,7 @@ class PgSource final : public Source {
   PgSource(std::unique_ptr<Conn> conn, const ExtractRequest& req, Schema schema)
       : conn_(std::move(conn)), schema_(std::move(schema)) {
     conn_->exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    if (!req.snapshot.empty()) import_snapshot(req.snapshot);
     for (const auto& c : schema_.columns) binary_types_.push_back(binary_type(c.type));
     if (std::find(binary_types_.begin(), binary_types_.end(), BinaryType::none) != binary_types_.end()) binary_types_.clear();
     if (binary_types_.empty()) start_single_rows(req);
@@ -49,6 +52,23 @@ class PgSource final : public Source {
   }
 
  private:
+  // The exported snapshot lives as long as the transaction that exported it: a source
+  // opened again after that (a retry after a lost connection) reads a snapshot of its
+  // own, as any retried read does.
+  void import_snapshot(const std::string& id) {
+    // pg_export_snapshot() ids are hex digits and dashes; SET TRANSACTION takes no parameter.
+    if (id.find_first_not_of("0123456789ABCDEFabcdef-") != std::string::npos)
+      throw Error(ErrorClass::data, conn_->name() + ": not a snapshot id: " + id);
+    try {
+      conn_->exec("SET TRANSACTION SNAPSHOT '" + id + "'");
+    } catch (const Error& e) {
+      if (e.is_transient()) throw;
+      spdlog::info("{}: the shared snapshot is gone ({}): reading under a new one", conn_->name(), e.what());
+      conn_->exec("ROLLBACK");
+      conn_->exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    }
+  }
+
   static std::string text_of(const Value& v) { return v.kind() == Value::Kind::bytes ? "\\x" + convert::hex_encode(v.str()) : v.to_text(); }
 
   void start_single_rows(const ExtractRequest& req) {
@@ -498,6 +518,30 @@ class PgConnection final : public sql::SqlConnection {
       schema.columns.push_back({PQfname(r.get(), i), type_from_pg(PQgetvalue(t.get(), 0, 0), PQgetvalue(t.get(), 0, 1)[0] == 't'), true, {}, false});
     }
     return schema;
+  }
+
+  bool shares_snapshots() const override { return true; }
+
+  // Exported by a read-only REPEATABLE READ transaction of a connection of its own,
+  // which stays open while the snapshot is held.
+  std::unique_ptr<SharedSnapshot> share_snapshot(const TableRef&) override {
+    class Exported final : public SharedSnapshot {
+     public:
+      explicit Exported(std::unique_ptr<Conn> conn) : conn_(std::move(conn)) {
+        conn_->exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+        auto r = conn_->exec("SELECT pg_export_snapshot()");
+        id_ = PQgetvalue(r.get(), 0, 0);
+      }
+      ~Exported() override {
+        try { conn_->exec("COMMIT"); } catch (...) {}
+      }
+      const std::string& id() const override { return id_; }
+
+     private:
+      std::unique_ptr<Conn> conn_;
+      std::string id_;
+    };
+    return std::make_unique<Exported>(std::make_unique<Conn>(config()));
   }
 
   std::unique_ptr<Source> make_source(const ExtractRequest& req, Schema schema) override {

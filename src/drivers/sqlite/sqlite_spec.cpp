@@ -15,6 +15,7 @@ DriverSpec driver_spec() {
   s.url_form = UrlForm::path;
   s.keys = {"path"};
   s.can.schemas = false;
+  s.can.concurrent_writes = false;
   s.path_prefix = "sqlite:";
   s.names = &names;
   s.validate = drivers::check_path;
