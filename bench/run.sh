@@ -1,23 +1,33 @@
 #!/usr/bin/env bash
-# Throughput and memory of sluice against the databases' own bulk tools, measured in
-# one run on the same machine, reported as ratios (these machines are too noisy for
-# absolute targets).
+# Throughput and memory of sluice against the databases' own bulk loaders, measured in
+# one run on one machine and reported as ratios (these machines are too noisy for
+# absolute targets). Nothing here is an assertion: the table goes to the terminal and to
+# bench/results/, and every target is checked (count and column sums against the
+# source's) so that a fast wrong copy cannot look good.
 #
-#   bench/run.sh [ROWS]      (default 1,000,000; needs nothing running: starts throwaway
-#                             servers like scripts/test.sh unless SLUICE_TEST_*_URL are set)
+#   bench/run.sh [ROWS [BIG_ROWS]]     (default 1,000,000; ROUNDS=3 runs of each case)
 #
-# Cases:
-#   MariaDB -> PostgreSQL   sluice run   vs  mariadb --batch | psql \copy FROM STDIN
-#   PostgreSQL -> MariaDB   sluice run   vs  psql \copy TO STDOUT | LOAD DATA LOCAL INFILE
-#   SQLite -> SQLite        sluice run   vs  sqlite3 INSERT INTO ... SELECT (same process)
-#   ODBC sinks              the two server copies again, written through psqlODBC and
-#                           MariaDB Connector/ODBC (parameter arrays), beside the native drivers
-#   memory                  peak RSS of sluice for ROWS/4 and ROWS rows (should not grow)
-#   verify                  `sluice verify` of the two server copies (checksums per key
-#                           range on both servers) against the time of the copy itself
+# Starts throwaway servers like scripts/test.sh unless SLUICE_TEST_*_URL are set.
+# The data: ROWS rows of a 10-column table with the variety of real ones (bigint key,
+# ints, varchar with non-ASCII, exact decimal, microsecond timestamp, boolean, nullable
+# text with quotes/newlines/non-ASCII, a ~200-byte JSON text), in PostgreSQL, MariaDB,
+# SQLite and CSV alike. Each round runs every case once, round-robin, so that a slow
+# moment of the machine hits all of them; the table shows medians.
+#
+# Cases (sluice, single stream)      reference (the database's own tool, same rows)
+#   SQLite, MariaDB, PG, CSV -> PG   psql \copy FROM a local CSV file (and binary COPY)
+#   PG, SQLite -> MariaDB            LOAD DATA LOCAL INFILE from a local file
+#   PG -> SQLite                     sqlite3 .import of the CSV file
+#   MariaDB, PG -> PG --parallel 2/4 the same copy in one stream
+#   MariaDB -> PG (pgloader)         when pgloader is installed
+#   verify (checksums)               the copy it verifies
+# With BIG_ROWS: MariaDB -> PG and PG -> PG again at that size (time and peak RSS
+# against the ROWS run: flat memory, linear time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-1000000}
+big=${2:-}
+rounds=${ROUNDS:-3}
 
 scripts/install-deps.sh --servers
 cmake -S . -B build/bench -DCMAKE_BUILD_TYPE=Release -DSLUICE_BUILD_TESTS=OFF -DSLUICE_BUILD_BENCH=ON >/dev/null
@@ -28,104 +38,227 @@ measure=$PWD/build/bench/bench/sluice_measure
 if [[ -z "${SLUICE_TEST_PG_URL:-}" || -z "${SLUICE_TEST_MYSQL_URL:-}" ]]; then
   source scripts/test-servers.sh
   start_test_servers
-  trap stop_test_servers EXIT
 fi
 work=$(mktemp -d /tmp/sluice-bench.XXXXXX)
+chmod 755 "$work"
 trap 'rm -rf "$work"; [[ $(type -t stop_test_servers) == function ]] && stop_test_servers' EXIT
+mkdir -p bench/results
+results=bench/results/$(date -u +%Y%m%dT%H%M%SZ)-$rows.txt
 
 my_hostport=${SLUICE_TEST_MYSQL_URL#*@}; my_hostport=${my_hostport%%/*}
-my_host=${my_hostport%:*}; my_port=${my_hostport##*:}
-my=(mariadb --no-defaults -h "$my_host" -P "$my_port" -usluice -psluice sluice_test)
-pg=(psql -q -X "$SLUICE_TEST_PG_URL")
+my=(mariadb --no-defaults -h "${my_hostport%:*}" -P "${my_hostport##*:}" -usluice -psluice sluice_test)
+pg=(psql -q -X -v ON_ERROR_STOP=1 "$SLUICE_TEST_PG_URL")
+PG=$SLUICE_TEST_PG_URL MY=$SLUICE_TEST_MYSQL_URL
 
-echo "preparing $rows rows..."
-"${my[@]}" -e "DROP TABLE IF EXISTS bench_src; CREATE TABLE bench_src (id bigint PRIMARY KEY, name varchar(60) NOT NULL,
-  amount decimal(14,2) NOT NULL, created datetime(6) NOT NULL, note text NOT NULL);
-  INSERT INTO bench_src SELECT seq, CONCAT('customer ', seq), seq / 7, '2020-01-01' + INTERVAL seq SECOND,
-  REPEAT('x', 40 + seq % 60) FROM seq_1_to_$rows;"
-ddl="(id bigint PRIMARY KEY, name varchar(60) NOT NULL, amount numeric(14,2) NOT NULL, created timestamp(6) NOT NULL, note text NOT NULL)"
-"${pg[@]}" -c "SET client_min_messages = warning" -c "DROP TABLE IF EXISTS bench_ref, bench_dst, bench_pg_src" -c "CREATE TABLE bench_ref $ddl"
+pg_ddl="(id bigint PRIMARY KEY, customer_id integer NOT NULL, qty smallint NOT NULL, name varchar(80) NOT NULL,
+  amount numeric(14,2) NOT NULL, created timestamp(6) NOT NULL, active boolean NOT NULL, score integer, note text, payload text NOT NULL)"
+my_ddl="(id bigint PRIMARY KEY, customer_id int NOT NULL, qty smallint NOT NULL, name varchar(80) NOT NULL,
+  amount decimal(14,2) NOT NULL, created datetime(6) NOT NULL, active boolean NOT NULL, score int, note text, payload text NOT NULL)
+  CHARACTER SET utf8mb4"
+columns="id, customer_id, qty, name, amount, created, active, score, note, payload"
 
-time_of() { "$measure" "$@" 2>&1 >/dev/null | tail -1; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-rate() { awk -v n="$rows" -v s="$1" 'BEGIN { printf "%.0f", n / s }'; }
+# make_data TABLE N: the dataset in PostgreSQL, and from it the files and the other databases.
+make_data() {
+  local t=$1 n=$2
+  "${pg[@]}" -c "SET client_min_messages = warning" -c "DROP TABLE IF EXISTS $t" -c "CREATE TABLE $t $pg_ddl" -c "
+    INSERT INTO $t SELECT g, (g * 7919) % 100000, (g % 500)::smallint,
+      'customer ' || g || CASE WHEN g % 10 = 0 THEN ' Müller-Łódź' ELSE '' END,
+      round((g % 1000000) * 1.37 / 7, 2), timestamp '2020-01-01' + g * interval '1.000123 second', g % 3 <> 0,
+      CASE WHEN g % 13 = 0 THEN NULL ELSE (g * 31) % 1000 END,
+      CASE g % 5 WHEN 0 THEN NULL WHEN 1 THEN 'said \"hi\", then left' WHEN 2 THEN E'two\\nlines\\ttab' WHEN 3 THEN 'naïve café ☕' ELSE '' END,
+      '{\"id\":' || g || ',\"tags\":[\"alpha\",\"beta\",\"gamma\"],\"address\":{\"street\":\"' || repeat('x', 60 + (g % 40)::int) ||
+        '\",\"city\":\"Zürich\",\"zip\":\"' || (10000 + g % 90000) || '\"},\"vip\":' || (g % 7 = 0) || ',\"score\":' || (g % 100) || '}'
+    FROM generate_series(1::bigint, $n) g" -c "ANALYZE $t"
+  # CSV with \N for NULL (so '' stays ''), and MariaDB's LOAD DATA text format.
+  "${pg[@]}" -c "\\copy $t TO '$work/$t.csv' (FORMAT csv, HEADER, NULL '\\N')"
+  "${pg[@]}" -c "\\copy (SELECT id, customer_id, qty, name, amount, created, active::int, score, note, payload FROM $t ORDER BY id) TO '$work/$t.tsv'"
+  "${pg[@]}" -c "\\copy $t TO '$work/$t.bin' (FORMAT binary)"
+  "${my[@]}" --local-infile=1 -e "DROP TABLE IF EXISTS $t; CREATE TABLE $t $my_ddl;
+    LOAD DATA LOCAL INFILE '$work/$t.tsv' INTO TABLE $t CHARACTER SET utf8mb4"
+}
 
-pipeline_with() {  # name from_connection from_table to_connection to_table (YAML flow mappings)
+# pipeline NAME FROM_URL FROM_TABLE TO_URL TO_TABLE [TRANSFORM]: a one-step copy.
+pipeline() {
+  local src="{url: \"$2\"}"
+  [[ $2 == csv://* ]] && src="{url: \"$2\", null: '\\N'}"
   cat >"$work/$1.yaml" <<YAML
 version: 1
 name: bench-$1
 connections:
-  src: $2
-  dst: $4
+  src: $src
+  dst: {url: "$4"}
 defaults: {batch_size: 10000, commit_every: 10}
 steps:
-  - {name: copy, extract: {from: src, table: $3}, load: {to: dst, table: $5}}
+  - {name: copy, extract: {from: src, table: $3}, ${6:+transform: [$6], }load: {to: dst, table: $5}}
 YAML
   echo "$work/$1.yaml"
 }
-pipeline() { pipeline_with "$1" "{url: \"$2\"}" "$3" "{url: \"$4\"}" "$5"; }  # name from_url from_table to_url to_table
-pipeline_odbc() { pipeline_with "$1" "{url: \"$2\"}" "$3" "{connection_string: \"$4\"}" "$5"; }  # ... to_connection_string ...
+# The same copies written through ODBC (ODBC=1): psqlODBC and MariaDB Connector/ODBC parameter arrays.
+pipeline_odbc() {
+  sed "s|dst: {url: \"$4\"}|dst: {connection_string: \"$4\"}|" "$(pipeline "$1" "$2" "$3" "$4" "$5")" >"$work/$1.odbc" && mv "$work/$1.odbc" "$work/$1.yaml"
+  echo "$work/$1.yaml"
+}
 odbc_dir=/usr/lib/x86_64-linux-gnu/odbc
-pg_hostport=${SLUICE_TEST_PG_URL#*@}; pg_hostport=${pg_hostport%%/*}
+pg_hostport=${PG#*@}; pg_hostport=${pg_hostport%%/*}
 pg_odbc="Driver=$odbc_dir/psqlodbcw.so;Servername=${pg_hostport%:*};Port=${pg_hostport##*:};Database=sluice_test;UID=sluice;PWD=sluice"
-my_odbc="Driver=$odbc_dir/libmaodbc.so;Server=$my_host;Port=$my_port;Database=sluice_test;UID=sluice;PWD=sluice;CHARSET=utf8mb4"
+my_odbc="Driver=$odbc_dir/libmaodbc.so;Server=${my_hostport%:*};Port=${my_hostport##*:};Database=sluice_test;UID=sluice;PWD=sluice;CHARSET=utf8mb4"
+csv_cast="cast: {id: bigint, customer_id: int, qty: smallint, name: 'varchar(80)', amount: 'decimal(14,2)', created: timestamp, active: boolean, score: int}"
 
-# MariaDB -> PostgreSQL
-ref=$(time_of bash -c "$(printf '%q ' "${my[@]}") --batch --skip-column-names --quick -e 'SELECT id, name, amount, created, note FROM bench_src ORDER BY id' | $(printf '%q ' "${pg[@]}") -c '\\copy bench_ref FROM STDIN'")
-run=$(time_of "$sluice" run "$(pipeline my_pg "$SLUICE_TEST_MYSQL_URL" bench_src "$SLUICE_TEST_PG_URL" bench_dst)" --log-level warn)
-my_pg_ref=${ref%% *}; my_pg=${run%% *}
-check=$("${pg[@]}" -At -c "SELECT (SELECT count(*) FROM bench_dst) = $rows")
-[[ $check == t ]] || { echo "MariaDB -> PostgreSQL copy incomplete"; exit 1; }
+# Target preparation, outside the timed part.
+drop_pg() { "${pg[@]}" -c "SET client_min_messages = warning" -c "DROP TABLE IF EXISTS $1"; }
+drop_my() { "${my[@]}" -e "DROP TABLE IF EXISTS $1"; }
+fresh_pg() { drop_pg "$1"; "${pg[@]}" -c "CREATE TABLE $1 $pg_ddl"; }
+fresh_my() { drop_my "$1"; "${my[@]}" -e "CREATE TABLE $1 $my_ddl"; }
+lite_ddl() { sqlite3 "$work/lite_src.db" ".schema bench_src" | sed "s/bench_src/$1/"; }
+fresh_lite() { rm -f "$work/$1.db"; sqlite3 "$work/$1.db" "$(lite_ddl t)"; }
 
-# PostgreSQL -> MariaDB (the source is what sluice just loaded)
-"${my[@]}" -e "DROP TABLE IF EXISTS bench_ref, bench_back; CREATE TABLE bench_ref LIKE bench_src"
-ref=$(time_of bash -c "$(printf '%q ' "${pg[@]}") -c '\\copy (SELECT id, name, amount, created, note FROM bench_dst ORDER BY id) TO STDOUT' | $(printf '%q ' "${my[@]}") --local-infile=1 -e \"LOAD DATA LOCAL INFILE '/dev/stdin' INTO TABLE bench_ref\"")
-run=$(time_of "$sluice" run "$(pipeline pg_my "$SLUICE_TEST_PG_URL" bench_dst "$SLUICE_TEST_MYSQL_URL" bench_back)" --log-level warn)
-pg_my_ref=${ref%% *}; pg_my=${run%% *}
+# Independent of sluice: count and per-column sums, spelled for each database.
+sum_pg() { "${pg[@]}" -At -c "SELECT count(*), sum(id), sum(customer_id), sum(qty), sum(round(amount * 100))::bigint, sum(active::int),
+  count(score), sum(score), count(note), sum(length(note)), sum(length(payload)), sum(length(name)),
+  to_char(max(created), 'YYYY-MM-DD HH24:MI:SS.US') FROM $1" | tr '|' ' '; }
+sum_my() { "${my[@]}" --skip-column-names -e "SELECT COUNT(*), SUM(id), SUM(customer_id), SUM(qty), CAST(SUM(ROUND(amount * 100)) AS SIGNED),
+  SUM(active), COUNT(score), SUM(score), COUNT(note), SUM(CHAR_LENGTH(note)), SUM(CHAR_LENGTH(payload)), SUM(CHAR_LENGTH(name)),
+  DATE_FORMAT(MAX(created), '%Y-%m-%d %H:%i:%s.%f') FROM $1" | tr '\t' ' '; }
+sum_lite() { sqlite3 -separator ' ' "$1" "SELECT count(*), sum(id), sum(customer_id), sum(qty), CAST(sum(round(amount * 100)) AS INTEGER),
+  sum(active), count(score), sum(score), count(note), sum(length(note)), sum(length(payload)), sum(length(name)),
+  substr(max(created) || '.000000', 1, 26) FROM $2"; }
 
-# The same two copies into ODBC sinks.
-"${pg[@]}" -c "SET client_min_messages = warning" -c "DROP TABLE IF EXISTS bench_odbc_dst"
-run=$(time_of "$sluice" run "$(pipeline_odbc my_pg_odbc "$SLUICE_TEST_MYSQL_URL" bench_src "$pg_odbc" bench_odbc_dst)" --log-level warn)
-my_pg_odbc=${run%% *}
-check=$("${pg[@]}" -At -c "SELECT (SELECT count(*) FROM bench_odbc_dst) = $rows")
-[[ $check == t ]] || { echo "MariaDB -> PostgreSQL (ODBC) copy incomplete"; exit 1; }
-"${my[@]}" -e "DROP TABLE IF EXISTS bench_odbc_back"
-run=$(time_of "$sluice" run "$(pipeline_odbc pg_my_odbc "$SLUICE_TEST_PG_URL" bench_dst "$my_odbc" bench_odbc_back)" --log-level warn)
-pg_my_odbc=${run%% *}
-check=$("${my[@]}" --skip-column-names -e "SELECT COUNT(*) = $rows FROM bench_odbc_back")
-[[ $check == 1 ]] || { echo "PostgreSQL -> MariaDB (ODBC) copy incomplete"; exit 1; }
+declare -A expect  # dataset -> its sums
+failures=()
+check() {  # case got_sums dataset
+  if [[ "$2" != "${expect[$3]}" ]]; then
+    failures+=("$1: target sums '$2' differ from the source's '${expect[$3]}'")
+  fi
+}
 
-# SQLite -> SQLite
-sqlite3 "$work/src.db" "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT NOT NULL, amount DECIMAL TEXT(14,2) NOT NULL,
-  created DATETIME NOT NULL, note TEXT NOT NULL);
-  WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $rows)
-  INSERT INTO t SELECT i, 'customer ' || i, printf('%d.%02d', i / 7, i % 100), '2020-01-01 00:00:00', substr(hex(zeroblob(50)), 1, 40 + i % 60) FROM n;"
-ref=$(time_of sqlite3 "$work/ref.db" "ATTACH '$work/src.db' AS s; CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT NOT NULL,
-  amount DECIMAL TEXT(14,2) NOT NULL, created DATETIME NOT NULL, note TEXT NOT NULL); INSERT INTO t SELECT * FROM s.t;")
-run=$(time_of "$sluice" run "$(pipeline lite "sqlite:$work/src.db" t "sqlite:$work/dst.db" t)" --log-level warn)
-lite_ref=${ref%% *}; lite=${run%% *}
+samples=$work/samples  # case seconds rss_kib
+timed() {  # case command...: one sample
+  local out
+  out=$("$measure" "${@:2}" 2>&1 >/dev/null | tail -1)
+  local code=${out##* }
+  [[ $code == 0 ]] || { echo "$1 failed (exit $code): $*" >&2; "${@:2}" | tail -5 >&2 || true; exit 1; }
+  echo "$1 $out" >>"$samples"
+}
 
-# Memory: a quarter of the rows, then all of them (MariaDB -> PostgreSQL)
-"${my[@]}" -e "DROP TABLE IF EXISTS bench_quarter; CREATE TABLE bench_quarter LIKE bench_src;
-  INSERT INTO bench_quarter SELECT * FROM bench_src WHERE id <= $((rows / 4))"
-"${pg[@]}" -c "SET client_min_messages = warning" -c "DROP TABLE IF EXISTS bench_mem_q, bench_mem_f"
-q=$(time_of "$sluice" run "$(pipeline mem_q "$SLUICE_TEST_MYSQL_URL" bench_quarter "$SLUICE_TEST_PG_URL" bench_mem_q)" --log-level warn)
-f=$(time_of "$sluice" run "$(pipeline mem_f "$SLUICE_TEST_MYSQL_URL" bench_src "$SLUICE_TEST_PG_URL" bench_mem_f)" --log-level warn)
-rss_q=$(echo "$q" | awk '{print $2}'); rss_f=$(echo "$f" | awk '{print $2}')
+echo "preparing $rows rows..."
+make_data bench_src "$rows"
+expect[bench_src]=$(sum_pg bench_src)
+# SQLite source and CSV folder from the same rows (through sluice, then checked).
+mkdir -p "$work/csv"; cp "$work/bench_src.csv" "$work/csv/bench_src.csv"
+"$sluice" run "$(pipeline lite_seed "$PG" bench_src "sqlite:$work/lite_src.db" bench_src)" --fresh --log-level warn
+check "SQLite source" "$(sum_lite "$work/lite_src.db" bench_src)" bench_src
 
-# verify of the two server copies (equal: checksums alone), against the copies' own time
-v=$(time_of "$sluice" verify "$work/my_pg.yaml"); my_pg_verify=${v%% *}
-v=$(time_of "$sluice" verify "$work/pg_my.yaml"); pg_my_verify=${v%% *}
+# The cases: name, then how to prepare (untimed) and run (timed) it.
+pgloader_cmd=$(command -v pgloader || true)
+run_case() {
+  local c=$1
+  case $c in
+    ref_pg_csv) fresh_pg ref_t; timed "$c" "${pg[@]}" -c "\\copy ref_t FROM '$work/bench_src.csv' (FORMAT csv, HEADER, NULL '\\N')" ;;
+    ref_pg_bin) fresh_pg ref_t; timed "$c" "${pg[@]}" -c "\\copy ref_t FROM '$work/bench_src.bin' (FORMAT binary)" ;;
+    ref_my) fresh_my ref_t; timed "$c" "${my[@]}" --local-infile=1 -e "LOAD DATA LOCAL INFILE '$work/bench_src.tsv' INTO TABLE ref_t CHARACTER SET utf8mb4" ;;
+    ref_lite) fresh_lite ref_lite; timed "$c" sqlite3 "$work/ref_lite.db" ".import --csv --skip 1 $work/bench_src.csv t" ;;
+    lite_pg) drop_pg d_lite_pg; timed "$c" "$sluice" run "$(pipeline lite_pg "sqlite:$work/lite_src.db" bench_src "$PG" d_lite_pg)" --fresh --log-level warn ;;
+    my_pg) drop_pg d_my_pg; timed "$c" "$sluice" run "$(pipeline my_pg "$MY" bench_src "$PG" d_my_pg)" --fresh --log-level warn ;;
+    pg_pg) drop_pg d_pg_pg; timed "$c" "$sluice" run "$(pipeline pg_pg "$PG" bench_src "$PG" d_pg_pg)" --fresh --log-level warn ;;
+    csv_pg) drop_pg d_csv_pg; timed "$c" "$sluice" run "$(pipeline csv_pg "csv://$work/csv" bench_src "$PG" d_csv_pg "$csv_cast")" --fresh --log-level warn ;;
+    pg_my) drop_my d_pg_my; timed "$c" "$sluice" run "$(pipeline pg_my "$PG" bench_src "$MY" d_pg_my)" --fresh --log-level warn ;;
+    lite_my) drop_my d_lite_my; timed "$c" "$sluice" run "$(pipeline lite_my "sqlite:$work/lite_src.db" bench_src "$MY" d_lite_my)" --fresh --log-level warn ;;
+    pg_lite) rm -f "$work/d_pg_lite.db"; timed "$c" "$sluice" run "$(pipeline pg_lite "$PG" bench_src "sqlite:$work/d_pg_lite.db" bench_src)" --fresh --log-level warn ;;
+    my_pg_p2) drop_pg d_my_pg_p2; timed "$c" "$sluice" run "$(pipeline my_pg_p2 "$MY" bench_src "$PG" d_my_pg_p2)" --fresh --parallel 2 --log-level warn ;;
+    pg_pg_p2) drop_pg d_pg_pg_p2; timed "$c" "$sluice" run "$(pipeline pg_pg_p2 "$PG" bench_src "$PG" d_pg_pg_p2)" --fresh --parallel 2 --log-level warn ;;
+    my_pg_p4) drop_pg d_my_pg_p4; timed "$c" "$sluice" run "$(pipeline my_pg_p4 "$MY" bench_src "$PG" d_my_pg_p4)" --fresh --parallel 4 --log-level warn ;;
+    my_pg_odbc) drop_pg d_my_pg_odbc; timed "$c" "$sluice" run "$(pipeline_odbc my_pg_odbc "$MY" bench_src "$pg_odbc" d_my_pg_odbc)" --fresh --log-level warn ;;
+    pg_my_odbc) drop_my d_pg_my_odbc; timed "$c" "$sluice" run "$(pipeline_odbc pg_my_odbc "$PG" bench_src "$my_odbc" d_pg_my_odbc)" --fresh --log-level warn ;;
+    pgloader)
+      fresh_pg d_pgloader
+      cat >"$work/pgloader.load" <<LOAD
+LOAD DATABASE FROM ${MY/mysql:/mysql:} INTO ${PG/postgres:/postgresql:}
+  WITH data only, truncate, workers = 2, concurrency = 1
+  INCLUDING ONLY TABLE NAMES MATCHING 'bench_src'
+  ALTER TABLE NAMES MATCHING 'bench_src' RENAME TO 'd_pgloader'
+  ALTER SCHEMA 'sluice_test' RENAME TO 'public';
+LOAD
+      timed "$c" "$pgloader_cmd" --quiet "$work/pgloader.load" ;;
+  esac
+}
+cases=(ref_pg_csv ref_pg_bin ref_my ref_lite lite_pg my_pg pg_pg csv_pg pg_my lite_my pg_lite my_pg_p2 pg_pg_p2 my_pg_p4)
+[[ -n $pgloader_cmd ]] && cases+=(pgloader)
+[[ -n ${ODBC:-} ]] && cases+=(my_pg_odbc pg_my_odbc)
+: >"$samples"
+for ((r = 1; r <= rounds; r++)); do
+  echo "round $r of $rounds..."
+  for c in "${cases[@]}"; do run_case "$c"; done
+done
 
-printf '\n%-24s %10s %12s %8s %12s\n' case "sluice s" "reference s" ratio "sluice rows/s"
-printf '%-24s %10s %12s %8s %12s\n' "MariaDB -> PostgreSQL" "$my_pg" "$my_pg_ref" "$(ratio "$my_pg" "$my_pg_ref")" "$(rate "$my_pg")"
-printf '%-24s %10s %12s %8s %12s\n' "PostgreSQL -> MariaDB" "$pg_my" "$pg_my_ref" "$(ratio "$pg_my" "$pg_my_ref")" "$(rate "$pg_my")"
-printf '%-24s %10s %12s %8s %12s\n' "SQLite -> SQLite" "$lite" "$lite_ref" "$(ratio "$lite" "$lite_ref")" "$(rate "$lite")"
-printf '%-24s %10s %12s %8s %12s   (%s x native sink)\n' "MariaDB -> PG (ODBC)" "$my_pg_odbc" "$my_pg_ref" "$(ratio "$my_pg_odbc" "$my_pg_ref")" \
-  "$(rate "$my_pg_odbc")" "$(ratio "$my_pg_odbc" "$my_pg")"
-printf '%-24s %10s %12s %8s %12s   (%s x native sink)\n' "PG -> MariaDB (ODBC)" "$pg_my_odbc" "$pg_my_ref" "$(ratio "$pg_my_odbc" "$pg_my_ref")" \
-  "$(rate "$pg_my_odbc")" "$(ratio "$pg_my_odbc" "$pg_my")"
-printf '%-24s %10s %12s %8s %12s   (reference: the copy)\n' "verify MariaDB -> PG" "$my_pg_verify" "$my_pg" "$(ratio "$my_pg_verify" "$my_pg")" "$(rate "$my_pg_verify")"
-printf '%-24s %10s %12s %8s %12s   (reference: the copy)\n' "verify PG -> MariaDB" "$pg_my_verify" "$pg_my" "$(ratio "$pg_my_verify" "$pg_my")" "$(rate "$pg_my_verify")"
-printf '\npeak RSS: %s KiB for %s rows, %s KiB for %s rows (ratio %s)\n' "$rss_q" $((rows / 4)) "$rss_f" "$rows" "$(ratio "$rss_f" "$rss_q")"
-echo "(ratio = sluice time / the databases' own tools; lower is better; 1.00 = at their bulk-load limit)"
+for t in d_lite_pg d_my_pg d_pg_pg d_csv_pg d_my_pg_p2 d_pg_pg_p2 d_my_pg_p4 ${ODBC:+d_my_pg_odbc} ${pgloader_cmd:+d_pgloader}; do check "$t" "$(sum_pg "$t")" bench_src; done
+for t in d_pg_my d_lite_my ${ODBC:+d_pg_my_odbc}; do check "$t" "$(sum_my "$t")" bench_src; done
+check d_pg_lite "$(sum_lite "$work/d_pg_lite.db" bench_src)" bench_src
+
+# verify (checksums per key range on each side) of four copies, against the copy's time.
+for c in my_pg pg_pg pg_my lite_pg; do
+  "$measure" "$sluice" verify "$work/$c.yaml" 2>"$work/verify.err" >"$work/verify.out" || {
+    failures+=("verify $c: $(tail -3 "$work/verify.out")"); continue; }
+  echo "verify_$c $(tail -1 "$work/verify.err")" >>"$samples"
+done
+
+median() { awk -v c="$1" -v f="$2" '$1 == c { print $f }' "$samples" | sort -g | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "-"; else printf "%.2f", a / b }'; }
+mib() { awk -v k="$1" 'BEGIN { if (k == "") print "-"; else printf "%.1f", k / 1024 }'; }
+line() {  # label case reference_case [n]
+  local s ref rss n=${4:-$rows}
+  s=$(median "$2" 2); ref=$(median "$3" 2); rss=$(median "$2" 3)
+  printf '%-40s %9s %12s %7s %10s %8s\n' "$1" "$s" "$ref" "$(ratio "$s" "$ref")" \
+    "$(awk -v n="$n" -v s="$s" 'BEGIN { if (s > 0) printf "%.0f", n / s }')" "$(mib "$rss")"
+}
+
+# Issue 11's larger size: the same two copies at BIG_ROWS, against the ROWS run.
+if [[ -n $big ]]; then
+  echo "preparing $big rows..."
+  make_data bench_big "$big"
+  expect[bench_big]=$(sum_pg bench_big)
+  for ((r = 1; r <= rounds; r++)); do
+    drop_pg d_big_my_pg; timed big_my_pg "$sluice" run "$(pipeline big_my_pg "$MY" bench_big "$PG" d_big_my_pg)" --fresh --log-level warn
+    drop_pg d_big_pg_pg; timed big_pg_pg "$sluice" run "$(pipeline big_pg_pg "$PG" bench_big "$PG" d_big_pg_pg)" --fresh --log-level warn
+  done
+  check d_big_my_pg "$(sum_pg d_big_my_pg)" bench_big
+  check d_big_pg_pg "$(sum_pg d_big_pg_pg)" bench_big
+  "$measure" "$sluice" verify "$work/big_pg_pg.yaml" 2>"$work/verify.err" >/dev/null && echo "verify_big_pg_pg $(tail -1 "$work/verify.err")" >>"$samples"
+  rm -f "$work"/bench_big.*
+fi
+
+{
+  echo "sluice bench, $(date -u +%Y-%m-%dT%H:%MZ), $rows rows, medians of $rounds round-robin runs"
+  echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //');" \
+    "PostgreSQL $("${pg[@]}" -At -c 'SHOW server_version'), MariaDB $("${my[@]}" --skip-column-names -e 'SELECT VERSION()'), SQLite $(sqlite3 --version | cut -d' ' -f1), all local"
+  echo
+  printf '%-40s %9s %12s %7s %10s %8s\n' workload "sluice s" "reference s" ratio "rows/s" "RSS MiB"
+  line "SQLite -> PG      (vs psql \\copy csv)" lite_pg ref_pg_csv
+  line "MariaDB -> PG     (vs psql \\copy csv)" my_pg ref_pg_csv
+  line "PG -> PG          (vs psql \\copy csv)" pg_pg ref_pg_csv
+  line "CSV -> PG         (vs psql \\copy csv)" csv_pg ref_pg_csv
+  line "MariaDB -> PG     (vs \\copy binary)" my_pg ref_pg_bin
+  line "PG -> MariaDB     (vs LOAD DATA)" pg_my ref_my
+  line "SQLite -> MariaDB (vs LOAD DATA)" lite_my ref_my
+  line "PG -> SQLite      (vs sqlite3 .import)" pg_lite ref_lite
+  line "MariaDB -> PG --parallel 2 (vs 1)" my_pg_p2 my_pg
+  line "PG -> PG --parallel 2      (vs 1)" pg_pg_p2 pg_pg
+  line "MariaDB -> PG --parallel 4 (vs 1)" my_pg_p4 my_pg
+  if [[ -n $pgloader_cmd ]]; then line "pgloader MariaDB -> PG (vs sluice)" pgloader my_pg
+  else echo "pgloader MariaDB -> PG                   not installed (apt-get install pgloader to compare)"; fi
+  if [[ -n ${ODBC:-} ]]; then
+    line "MariaDB -> PG via ODBC (vs native)" my_pg_odbc my_pg
+    line "PG -> MariaDB via ODBC (vs native)" pg_my_odbc pg_my
+  fi
+  for c in my_pg pg_pg pg_my lite_pg; do line "verify $c (vs the copy)" "verify_$c" "$c"; done
+  if [[ -n $big ]]; then
+    line "MariaDB -> PG $big (vs $rows)" big_my_pg my_pg "$big"
+    line "PG -> PG $big (vs $rows)" big_pg_pg pg_pg "$big"
+    line "verify PG -> PG $big (vs copy)" verify_big_pg_pg big_pg_pg "$big"
+    printf 'peak RSS %s rows / %s rows: MariaDB -> PG %s, PG -> PG %s\n' "$big" "$rows" \
+      "$(ratio "$(median big_my_pg 3)" "$(median my_pg 3)")" "$(ratio "$(median big_pg_pg 3)" "$(median pg_pg 3)")"
+  fi
+  echo "(ratio = sluice / reference time, lower is better; for --parallel and the larger size the reference is sluice itself)"
+  if ((${#failures[@]})); then printf 'CHECK FAILED: %s\n' "${failures[@]}"; else echo "every target's count and column sums equal the source's"; fi
+} | tee "$results"
+echo "written to $results"
+((${#failures[@]} == 0))
