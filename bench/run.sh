@@ -87,7 +87,7 @@ name: bench-$1
 connections:
   src: $src
   dst: {url: "$4"}
-defaults: {batch_size: 10000, commit_every: 10}
+defaults: {}  # what a user gets: batch_size 5000, commit_every 10
 steps:
   - {name: copy, extract: {from: src, table: $3}, ${6:+transform: [$6], }load: {to: dst, table: $5}}
 YAML
@@ -96,6 +96,11 @@ YAML
 # The same copies written through ODBC (ODBC=1): psqlODBC and MariaDB Connector/ODBC parameter arrays.
 pipeline_odbc() {
   sed "s|dst: {url: \"$4\"}|dst: {connection_string: \"$4\"}|" "$(pipeline "$1" "$2" "$3" "$4" "$5")" >"$work/$1.odbc" && mv "$work/$1.odbc" "$work/$1.yaml"
+  echo "$work/$1.yaml"
+}
+# PG -> MariaDB written by each of sluice's MySQL write methods.
+pipeline_method() {  # name method from_url from_table to_url to_table
+  sed "s|dst: {url: \"$5\"}|dst: {url: \"$5\", write_method: $2}|" "$(pipeline "$1" "$3" "$4" "$5" "$6")" >"$work/$1.m" && mv "$work/$1.m" "$work/$1.yaml"
   echo "$work/$1.yaml"
 }
 odbc_dir=/usr/lib/x86_64-linux-gnu/odbc
@@ -167,6 +172,9 @@ run_case() {
     my_pg_p2) drop_pg d_my_pg_p2; timed "$c" "$sluice" run "$(pipeline my_pg_p2 "$MY" bench_src "$PG" d_my_pg_p2)" --fresh --parallel 2 --log-level warn ;;
     pg_pg_p2) drop_pg d_pg_pg_p2; timed "$c" "$sluice" run "$(pipeline pg_pg_p2 "$PG" bench_src "$PG" d_pg_pg_p2)" --fresh --parallel 2 --log-level warn ;;
     my_pg_p4) drop_pg d_my_pg_p4; timed "$c" "$sluice" run "$(pipeline my_pg_p4 "$MY" bench_src "$PG" d_my_pg_p4)" --fresh --parallel 4 --log-level warn ;;
+    pg_my_bulk) drop_my d_pg_my_bulk; timed "$c" "$sluice" run "$(pipeline_method pg_my_bulk bulk "$PG" bench_src "$MY" d_pg_my_bulk)" --fresh --log-level warn ;;
+    pg_my_ld) drop_my d_pg_my_ld; timed "$c" "$sluice" run "$(pipeline_method pg_my_ld load_data "$PG" bench_src "$MY" d_pg_my_ld)" --fresh --log-level warn ;;
+    pg_my_ins) drop_my d_pg_my_ins; timed "$c" "$sluice" run "$(pipeline_method pg_my_ins insert "$PG" bench_src "$MY" d_pg_my_ins)" --fresh --log-level warn ;;
     my_pg_odbc) drop_pg d_my_pg_odbc; timed "$c" "$sluice" run "$(pipeline_odbc my_pg_odbc "$MY" bench_src "$pg_odbc" d_my_pg_odbc)" --fresh --log-level warn ;;
     pg_my_odbc) drop_my d_pg_my_odbc; timed "$c" "$sluice" run "$(pipeline_odbc pg_my_odbc "$PG" bench_src "$my_odbc" d_pg_my_odbc)" --fresh --log-level warn ;;
     pgloader)
@@ -181,21 +189,35 @@ LOAD
       timed "$c" "$pgloader_cmd" --quiet "$work/pgloader.load" ;;
   esac
 }
-cases=(ref_pg_csv ref_pg_bin ref_my ref_lite lite_pg my_pg pg_pg csv_pg pg_my lite_my pg_lite my_pg_p2 pg_pg_p2 my_pg_p4)
+cases=(ref_pg_csv ref_pg_bin ref_my ref_lite lite_pg my_pg pg_pg csv_pg pg_my lite_my pg_lite pg_my_bulk pg_my_ld pg_my_ins
+  my_pg_p2 pg_pg_p2 my_pg_p4)
 [[ -n $pgloader_cmd ]] && cases+=(pgloader)
 [[ -n ${ODBC:-} ]] && cases+=(my_pg_odbc pg_my_odbc)
+[[ -n ${CASES:-} ]] && read -r -a cases <<<"$CASES"  # CASES="ref_my pg_my_ld ...": only these
 : >"$samples"
 for ((r = 1; r <= rounds; r++)); do
   echo "round $r of $rounds..."
   for c in "${cases[@]}"; do run_case "$c"; done
 done
 
-for t in d_lite_pg d_my_pg d_pg_pg d_csv_pg d_my_pg_p2 d_pg_pg_p2 d_my_pg_p4 ${ODBC:+d_my_pg_odbc} ${pgloader_cmd:+d_pgloader}; do check "$t" "$(sum_pg "$t")" bench_src; done
-for t in d_pg_my d_lite_my ${ODBC:+d_pg_my_odbc}; do check "$t" "$(sum_my "$t")" bench_src; done
-check d_pg_lite "$(sum_lite "$work/d_pg_lite.db" bench_src)" bench_src
+# Every sluice case's target, checked against the source (a case's name says its tables).
+declare -A target_of=([lite_pg]="pg d_lite_pg" [my_pg]="pg d_my_pg" [pg_pg]="pg d_pg_pg" [csv_pg]="pg d_csv_pg"
+  [my_pg_p2]="pg d_my_pg_p2" [pg_pg_p2]="pg d_pg_pg_p2" [my_pg_p4]="pg d_my_pg_p4" [my_pg_odbc]="pg d_my_pg_odbc"
+  [pgloader]="pg d_pgloader" [pg_my]="my d_pg_my" [lite_my]="my d_lite_my" [pg_my_bulk]="my d_pg_my_bulk"
+  [pg_my_ld]="my d_pg_my_ld" [pg_my_ins]="my d_pg_my_ins" [pg_my_odbc]="my d_pg_my_odbc" [pg_lite]="lite d_pg_lite")
+for c in "${cases[@]}"; do
+  [[ -n ${target_of[$c]:-} ]] || continue
+  read -r kind table <<<"${target_of[$c]}"
+  case $kind in
+    pg) check "$c" "$(sum_pg "$table")" bench_src ;;
+    my) check "$c" "$(sum_my "$table")" bench_src ;;
+    lite) check "$c" "$(sum_lite "$work/$table.db" bench_src)" bench_src ;;
+  esac
+done
 
 # verify (checksums per key range on each side) of four copies, against the copy's time.
 for c in my_pg pg_pg pg_my lite_pg; do
+  [[ " ${cases[*]} " == *" $c "* ]] || continue
   "$measure" "$sluice" verify "$work/$c.yaml" 2>"$work/verify.err" >"$work/verify.out" || {
     failures+=("verify $c: $(tail -3 "$work/verify.out")"); continue; }
   echo "verify_$c $(tail -1 "$work/verify.err")" >>"$samples"
@@ -239,6 +261,9 @@ fi
   line "MariaDB -> PG     (vs \\copy binary)" my_pg ref_pg_bin
   line "PG -> MariaDB     (vs LOAD DATA)" pg_my ref_my
   line "SQLite -> MariaDB (vs LOAD DATA)" lite_my ref_my
+  line "PG -> MariaDB write_method: bulk" pg_my_bulk ref_my
+  line "PG -> MariaDB write_method: load_data" pg_my_ld ref_my
+  line "PG -> MariaDB write_method: insert" pg_my_ins ref_my
   line "PG -> SQLite      (vs sqlite3 .import)" pg_lite ref_lite
   line "MariaDB -> PG --parallel 2 (vs 1)" my_pg_p2 my_pg
   line "PG -> PG --parallel 2      (vs 1)" pg_pg_p2 pg_pg

@@ -5,10 +5,8 @@
 namespace sluice::runtime {
 
 Prefetch::Prefetch(std::size_t capacity, std::function<bool(Fill&)> fill) : fill_(std::move(fill)) {
-  for (int i = 0; i < 2; ++i) {
-    slots_.push_back(std::make_unique<Fill>(capacity));
-    free_.push_back(slots_.back().get());
-  }
+  slots_.push_back(std::make_unique<Fill>(capacity));
+  free_.push_back(slots_.back().get());
   reader_ = std::thread([this] { run(); });
 }
 

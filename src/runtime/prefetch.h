@@ -1,7 +1,9 @@
 #pragma once
 // Reads ahead on a thread of its own: while the writer sends one batch to the target,
-// the reader fills the next from the source (and runs the transforms on it). Two fills
-// circulate between the threads, so memory stays at two batches whatever the table.
+// the reader fills the next from the source (and runs the transforms on it). One fill
+// circulates: the writer swaps its rows out for the batch it has written, so memory
+// stays at two batches whatever the table (a second fill in flight cost a third of the
+// memory and bought no measurable speed: bench/, 300,000 10-column rows).
 #include <condition_variable>
 #include <cstdint>
 #include <exception>

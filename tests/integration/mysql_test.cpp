@@ -94,7 +94,7 @@ TEST(MySql, EveryTypeToSqliteAndBackIsExact) {
 
 // MariaDB's bulk array binding (the default) and multi-row INSERTs (write_method:
 // insert) write the same rows, and isolate the same refused rows into the reject file.
-TEST(MySql, BulkAndInsertWriteTheSameRowsAndRefuseTheSameOnes) {
+TEST(MySql, BulkLoadDataAndInsertWriteTheSameRowsAndRefuseTheSameOnes) {
   SLUICE_REQUIRE_SERVER(my_url, "SLUICE_TEST_MYSQL_URL");
   SLUICE_REQUIRE_SERVER(pg_url, "SLUICE_TEST_PG_URL");
   test::MyClient my(my_url);
@@ -105,7 +105,7 @@ TEST(MySql, BulkAndInsertWriteTheSameRowsAndRefuseTheSameOnes) {
                     "timestamptz '2021-03-04 05:06:07.123456+00' + g * interval '1 second', g / 7.0, "
                     "CASE WHEN g % 5 = 0 THEN NULL ELSE repeat('ü\t''\\', g % 40) END, decode(lpad(to_hex(g), 8, '0'), 'hex') "
                     "FROM generate_series(1, 20000) g");
-  for (const std::string method : {"bulk", "insert"}) {
+  for (const std::string method : {"bulk", "load_data", "insert"}) {
     my.exec("DROP TABLE IF EXISTS bulk_" + method + ", types_" + method);
     my.exec("CREATE TABLE bulk_" + method + " (id int PRIMARY KEY, qty int CHECK (qty >= 0), code varchar(20) UNIQUE, at datetime(6), "
             "amount decimal(12,3), note text, raw varbinary(8))");
@@ -130,6 +130,9 @@ TEST(MySql, BulkAndInsertWriteTheSameRowsAndRefuseTheSameOnes) {
             "19997");
   EXPECT_EQ(my.scalar("SELECT CONCAT(note, '|', HEX(raw), '|', at) FROM bulk_bulk WHERE id = 39"),
             my.scalar("SELECT CONCAT(note, '|', HEX(raw), '|', at) FROM bulk_insert WHERE id = 39"));
+  EXPECT_EQ(my.scalar("SELECT COUNT(*) FROM bulk_bulk b JOIN bulk_load_data l USING (id) WHERE b.qty <=> l.qty AND b.code <=> l.code AND "
+                      "b.at <=> l.at AND b.amount <=> l.amount AND b.note <=> l.note AND b.raw <=> l.raw"),
+            "19997");
 }
 
 TEST(MySql, ZeroDatesBecomeNullAndAreCounted) {

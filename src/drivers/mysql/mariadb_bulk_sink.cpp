@@ -4,6 +4,7 @@
 
 #include <cstring>
 
+#include "drivers/mysql/mysql_text.h"
 #include "sluice/status.h"
 
 namespace sluice::mysql {
@@ -105,8 +106,7 @@ class MyBulkSink final : public sql::SqlTarget {
           case Carrier::tiny: col.tinies[n] = v.as_bool() ? 1 : 0; break;
           case Carrier::text: case Carrier::blob: {
             col.offsets[n] = arena_.size();
-            if (v.kind() >= Value::Kind::decimal && v.kind() != Value::Kind::date && v.kind() != Value::Kind::time &&
-                v.kind() != Value::Kind::timestamp && v.kind() != Value::Kind::timestamptz)
+            if (server_text_is_string(v))
               arena_ += v.str();
             else
               v.append_text(arena_);

@@ -10,7 +10,7 @@
 
 namespace sluice::mysql {
 
-CConn::CConn(const ConnectionConfig& cfg) : name_(cfg.name) {
+CConn::CConn(const ConnectionConfig& cfg, bool local_infile) : name_(cfg.name) {
   mysql_ = mysql_init(nullptr);
   if (!mysql_) throw Error(ErrorClass::internal, "connection '" + cfg.name + "': MariaDB Connector/C could not allocate a connection");
   const unsigned int timeout = static_cast<unsigned int>(std::max<long long>(1, (cfg.connect_timeout.count() + 999) / 1000));
@@ -21,7 +21,8 @@ CConn::CConn(const ConnectionConfig& cfg) : name_(cfg.name) {
   mysql_optionsv(mysql_, MYSQL_SET_CHARSET_NAME, "utf8mb4");
   const my_bool no = 0, yes = 1;
   mysql_optionsv(mysql_, MYSQL_OPT_RECONNECT, &no);
-  mysql_optionsv(mysql_, MYSQL_OPT_LOCAL_INFILE, &no);  // a server can never ask for a client file
+  const unsigned int infile = local_infile ? 1 : 0;
+  mysql_optionsv(mysql_, MYSQL_OPT_LOCAL_INFILE, &infile);
   // The TLS options of Conn, as the C++ connector hands them to Connector/C.
   const bool tls_required = cfg.tls.mode == TlsMode::require || cfg.tls.mode == TlsMode::verify_ca || cfg.tls.mode == TlsMode::verify_full;
   if (cfg.tls.mode != TlsMode::disable) {

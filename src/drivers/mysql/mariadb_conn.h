@@ -19,7 +19,9 @@ namespace sluice::mysql {
 
 class CConn {
  public:
-  explicit CConn(const ConnectionConfig& cfg);
+  // `local_infile`: the session may run LOAD DATA LOCAL INFILE (its sink installs the
+  // handler that serves the rows); off, a server can never ask for a client file.
+  explicit CConn(const ConnectionConfig& cfg, bool local_infile = false);
   ~CConn();
   CConn(const CConn&) = delete;
   CConn& operator=(const CConn&) = delete;

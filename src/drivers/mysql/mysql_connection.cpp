@@ -14,6 +14,7 @@
 #include <map>
 
 #include "drivers/mysql/mariadb_bulk_sink.h"
+#include "drivers/mysql/mariadb_infile_sink.h"
 #include "drivers/mysql/mariadb_conn.h"
 #include "drivers/mysql/mysql_conn.h"
 #include "drivers/mysql/mysql_dialect.h"
@@ -409,10 +410,14 @@ class MyConnection final : public sql::SqlConnection {
   }
 
   // Bulk array binding where the server executes it (MariaDB 10.2+) unless the
-  // connection asks for INSERTs; multi-row INSERTs otherwise.
+  // connection asks for LOAD DATA or INSERTs; multi-row INSERTs otherwise. LOAD DATA
+  // has no upsert (its REPLACE deletes and reinserts): an upsert is bulk-bound.
   std::unique_ptr<Sink> make_target(const LoadRequest& req, const Schema& target, bool swapped) override {
-    auto method = config().options.find("write_method");
-    if (conn_->is_mariadb() && (method == config().options.end() || method->second == "bulk")) {
+    auto found = config().options.find("write_method");
+    const std::string method = found == config().options.end() ? "bulk" : found->second;
+    if (method == "load_data" && req.mode != LoadMode::upsert)
+      return make_infile_sink(std::make_unique<CSession>(std::make_unique<CConn>(config(), true)), dialect_, req, target, swapped);
+    if (conn_->is_mariadb() && method != "insert") {
       auto bulk = std::make_unique<CConn>(config());
       if (bulk->bulk_supported())
         return make_bulk_sink(std::make_unique<CSession>(std::move(bulk)), dialect_, req, target, swapped);

@@ -19,11 +19,13 @@ DriverSpec driver_spec() {
   s.names = &names;
   s.validate = [](ConnectionBlock& block, ConnectionConfig& cfg) {
     drivers::check_server(block, cfg);
-    // How rows are written: MariaDB's bulk array binding where the server has it, or
-    // multi-row prepared INSERTs (MySQL servers, and on request).
+    // How rows are written: MariaDB's bulk array binding where the server has it,
+    // LOAD DATA LOCAL INFILE from memory, or multi-row prepared INSERTs (MySQL servers,
+    // and on request).
     if (block.has("write_method"))
       if (auto v = block.text("write_method")) {
-        if (*v != "bulk" && *v != "insert") block.error("write_method", block.where() + ": write_method must be bulk or insert, not '" + *v + "'");
+        if (*v != "bulk" && *v != "load_data" && *v != "insert")
+          block.error("write_method", block.where() + ": write_method must be bulk, load_data or insert, not '" + *v + "'");
         else cfg.options["write_method"] = *v;
       }
   };
