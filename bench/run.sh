@@ -129,6 +129,7 @@ sum_lite() { sqlite3 -separator ' ' "$1" "SELECT count(*), sum(id), sum(customer
   substr(max(created) || '.000000', 1, 26) FROM $2"; }
 
 declare -A expect  # dataset -> its sums
+failed_refs=()
 failures=()
 check() {  # case got_sums dataset
   if [[ "$2" != "${expect[$3]}" ]]; then
@@ -139,9 +140,15 @@ check() {  # case got_sums dataset
 samples=$work/samples  # case seconds rss_kib
 timed() {  # case command...: one sample
   local out
-  out=$("$measure" "${@:2}" 2>&1 >/dev/null | tail -1)
+  out=$("$measure" "${@:2}" 2>"$work/timed.err" >/dev/null; tail -1 "$work/timed.err") || true
   local code=${out##* }
-  [[ $code == 0 ]] || { echo "$1 failed (exit $code): $*" >&2; "${@:2}" | tail -5 >&2 || true; exit 1; }
+  if [[ $code != 0 ]]; then
+    echo "$1 failed (exit $code): ${*:2}" >&2; tail -5 "$work/timed.err" >&2
+    # A reference tool may fail (pgloader runs out of heap): the table says so; sluice may not.
+    [[ $1 == pgloader ]] || exit 1
+    failed_refs+=("$1: $(grep -m1 -i 'exhausted\|error' "$work/timed.err" || echo "exit $code")")
+    return 0
+  fi
   echo "$1 $out" >>"$samples"
 }
 
@@ -181,7 +188,7 @@ run_case() {
       fresh_pg d_pgloader
       cat >"$work/pgloader.load" <<LOAD
 LOAD DATABASE FROM ${MY/mysql:/mysql:} INTO ${PG/postgres:/postgresql:}
-  WITH data only, truncate, workers = 2, concurrency = 1
+  WITH data only, truncate, workers = 2, concurrency = 1, prefetch rows = 10000
   INCLUDING ONLY TABLE NAMES MATCHING 'bench_src'
   ALTER TABLE NAMES MATCHING 'bench_src' RENAME TO 'd_pgloader'
   ALTER SCHEMA 'sluice_test' RENAME TO 'public';
@@ -207,6 +214,7 @@ declare -A target_of=([lite_pg]="pg d_lite_pg" [my_pg]="pg d_my_pg" [pg_pg]="pg 
   [pg_my_ld]="my d_pg_my_ld" [pg_my_ins]="my d_pg_my_ins" [pg_my_odbc]="my d_pg_my_odbc" [pg_lite]="lite d_pg_lite")
 for c in "${cases[@]}"; do
   [[ -n ${target_of[$c]:-} ]] || continue
+  [[ $c == pgloader ]] && ! grep -q '^pgloader ' "$samples" && continue
   read -r kind table <<<"${target_of[$c]}"
   case $kind in
     pg) check "$c" "$(sum_pg "$table")" bench_src ;;
@@ -268,6 +276,7 @@ fi
   line "MariaDB -> PG --parallel 2 (vs 1)" my_pg_p2 my_pg
   line "PG -> PG --parallel 2      (vs 1)" pg_pg_p2 pg_pg
   line "MariaDB -> PG --parallel 4 (vs 1)" my_pg_p4 my_pg
+  if ((${#failed_refs[@]})); then printf 'reference failed: %s\n' "${failed_refs[@]}"; fi
   if [[ -n $pgloader_cmd ]]; then line "pgloader MariaDB -> PG (vs sluice)" pgloader my_pg
   else echo "pgloader MariaDB -> PG                   not installed (apt-get install pgloader to compare)"; fi
   if [[ -n ${ODBC:-} ]]; then

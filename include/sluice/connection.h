@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "sluice/digest.h"
+#include "sluice/status.h"
 #include "sluice/sink.h"
 #include "sluice/source.h"
 
@@ -83,6 +84,11 @@ class Connection {
   // Smallest and largest value of an integer column of an extract; nullopt when the
   // extract has no rows or the connection cannot say without reading them.
   virtual std::optional<KeyBounds> key_bounds(const ExtractRequest&, const std::string& /*column*/) { return std::nullopt; }
+  // Adds nullable columns to an existing target table (on_schema_change: add_columns),
+  // typed as a created table's would be. Throws a config Error where it cannot.
+  virtual void add_columns(const TableRef& table, const std::vector<Column>& /*columns*/) {
+    throw Error(ErrorClass::config, "cannot add columns to " + table.display() + " (on_schema_change: add_columns needs a SQL target)");
+  }
   // Prepares the target (schema, table per req.create) and returns a sink for it.
   virtual std::unique_ptr<Sink> open_sink(const LoadRequest& req) = 0;
 

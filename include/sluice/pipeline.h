@@ -110,6 +110,8 @@ struct ExtractConfig {
   SourceLocation location;
 };
 
+enum class OnSchemaChange { fail, add_columns, ignore };
+
 struct LoadConfig {
   std::string to;
   std::string table;   // default: the source table's name
@@ -128,6 +130,10 @@ struct LoadConfig {
   // partitions: keep — a partitioned PostgreSQL source table becomes a partitioned
   // PostgreSQL target with the same key and partitions; merge (default): a plain table.
   bool keep_partitions = false;
+  // on_schema_change: what a load into an existing table does when the source has
+  // columns the table lacks: stop before writing (fail), add them (add_columns), or
+  // load the columns both have (ignore).
+  OnSchemaChange on_schema_change = OnSchemaChange::fail;
   LoadSettings settings;
   SourceLocation location;
 };

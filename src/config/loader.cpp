@@ -498,7 +498,8 @@ StepConfig read_step(Reader& r, const YAML::Node& n, const Pipeline& p, std::siz
   } else if (const YAML::Node l = n["load"]; r.is_map(l, where + " load")) {
     auto& ld = s.load;
     ld.location = r.at(l);
-    std::vector<std::string> keys = {"to", "table", "schema", "mode", "key", "create", "identifiers", "objects", "partitions"};
+    std::vector<std::string> keys = {"to", "table", "schema", "mode", "key", "create", "identifiers", "objects", "partitions",
+                                     "on_schema_change"};
     keys.insert(keys.end(), kSettingKeys.begin(), kSettingKeys.end());
     r.check_keys(l, keys, where + " load");
     if (!l["to"]) r.error(l, where + " load needs to: (a connection name)");
@@ -520,6 +521,9 @@ StepConfig read_step(Reader& r, const YAML::Node& n, const Pipeline& p, std::siz
       if (auto v = r.one_of(l["partitions"], "load partitions", {"merge", "keep"})) ld.keep_partitions = *v == "keep";
     if (ld.keep_partitions && ld.mode == LoadMode::replace)
       r.error(l["partitions"], where + ": partitions: keep works with append, truncate and upsert (replace swaps in a plain table)");
+    if (l["on_schema_change"])
+      if (auto v = r.one_of(l["on_schema_change"], "load on_schema_change", {"fail", "add_columns", "ignore"}))
+        ld.on_schema_change = *v == "fail" ? OnSchemaChange::fail : *v == "add_columns" ? OnSchemaChange::add_columns : OnSchemaChange::ignore;
     read_settings(r, l, ld.settings, where + " load");
     if (!ld.to.empty() && !p.connections.count(ld.to)) {
       std::vector<std::string> names;

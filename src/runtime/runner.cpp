@@ -7,6 +7,7 @@
 #include <random>
 #include <span>
 
+#include "core/log_context.h"
 #include "plan/plan.h"
 #include "runtime/objects_phase.h"
 #include "runtime/run_start.h"
@@ -53,6 +54,7 @@ int exit_code_for(ErrorClass c) {
 RunResult Runner::run() {
   RunResult result;
   result.run_id = new_run_id();
+  logctx::set_run_id(result.run_id);
   result.started_at = utc_now();
   struct Finish {
     RunResult& r;
@@ -71,6 +73,7 @@ RunResult Runner::run() {
                                {.steps = options_.steps, .shard_index = options_.shard_index, .shard_count = options_.shard_count, .parallel = options_.parallel});
     touched_targets = !options_.dry_run;
     start = runtime::start_run(pipeline_, drivers_, units, options_, result.run_id);
+    logctx::set_run_id(result.run_id);  // a resumed run continues under its own id
   } catch (const Error& e) {
     spdlog::error("{}", e.what());
     result.exit_code = exit_code_for(e.error_class());

@@ -37,6 +37,12 @@ SourceReader::SourceReader(std::unique_ptr<Source> source, std::vector<std::uniq
 
 SourceReader::~SourceReader() { prefetch_.reset(); }
 
+void SourceReader::add_transform(std::unique_ptr<Transform> transform) {
+  if (prefetch_) throw Error(ErrorClass::internal, "a transform added after reading began");
+  schema_ = transform->bind(schema_);
+  transforms_.push_back(std::move(transform));
+}
+
 // Runs on the reader thread.
 bool SourceReader::fill(Fill& f) {
   check_stop();

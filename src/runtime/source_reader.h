@@ -42,6 +42,10 @@ class SourceReader {
   bool keyed() const { return !key_index_.empty(); }
   const std::vector<std::string>& key_names() const { return unit_.extract.order_by; }
 
+  // One more transform after the step's (before the first next()): on_schema_change:
+  // ignore leaves out the columns the target lacks this way.
+  void add_transform(std::unique_ptr<Transform> transform);
+
   // Redraws the progress line with the rows read so far (this attempt and before).
   void report_progress_to(Progress* progress) { progress_ = progress; }
 

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <thread>
 
+#include "runtime/on_schema_change.h"
 #include "runtime/rejects.h"
 #include "runtime/retry.h"
 #include "runtime/signals.h"
@@ -69,6 +70,7 @@ Cut prepare(const Pipeline& p, const DriverRegistry& drivers, const plan::UnitPl
   // Created (and, in truncate mode, emptied) once for every range, in the transaction
   // that records the cut: a kill before its commit leaves neither.
   LoadRequest load = u.load;
+  load.schema = without_columns(u.load.schema, apply_schema_change(*target, u, u.load.schema));
   load.state_key = ranges_key(u);
   load.resuming = cut.rows_before > 0;
   auto sink = target->open_sink(load);

@@ -6,6 +6,7 @@
 #include <memory>
 #include <thread>
 
+#include "core/log_context.h"
 #include "runtime/rejects.h"
 #include "runtime/retry.h"
 #include "runtime/signals.h"
@@ -57,6 +58,8 @@ int run_attempts(const Pipeline& p, const DriverRegistry& drivers, const plan::U
       merge(done, sr);
       if (e.is_transient() && attempt < settings.retry.attempts && !stop_requested()) {
         auto delay = backoff_delay(settings.retry, attempt, rng);
+        logctx::with_numbers({{"retry", static_cast<double>(attempt)}, {"max_retries", static_cast<double>(settings.retry.attempts - 1)},
+                              {"delay_ms", static_cast<double>(delay.count())}});
         spdlog::warn("step {}: {} (transient; retry {}/{} in {} ms)", u.name, e.what(), attempt, settings.retry.attempts - 1, delay.count());
         ++sr.retries;
         ++attempt;
@@ -86,13 +89,17 @@ int run_attempts(const Pipeline& p, const DriverRegistry& drivers, const plan::U
 int run_unit(const Pipeline& p, const DriverRegistry& drivers, const plan::UnitPlan& u, const RunOptions& options,
              const std::string& run_id, StepResult& sr, std::mt19937_64& rng, const UnitShared& shared) {
   using Clock = std::chrono::steady_clock;
+  logctx::Scope log_scope(u.step->name, u.target_table.display(), u.name);
   describe_unit(p, u, sr);
   const auto started = Clock::now();
   spdlog::info("step {}: {} -> {}", u.name, sr.source, sr.target);
   const int code = u.parts > 1 ? run_split_unit(p, drivers, u, options, run_id, sr, rng) : run_attempts(p, drivers, u, options, run_id, sr, rng, shared);
   sr.seconds = std::chrono::duration<double>(Clock::now() - started).count();
-  if (sr.status == "ok" || sr.status == "dry-run")
+  if (sr.status == "ok" || sr.status == "dry-run") {
+    logctx::with_numbers({{"rows_read", static_cast<double>(sr.rows_read)}, {"rows_written", static_cast<double>(sr.rows_written)},
+                          {"rows_rejected", static_cast<double>(sr.rows_rejected)}, {"retries", static_cast<double>(sr.retries)}, {"seconds", sr.seconds}});
     spdlog::info("step {}: {} rows read, {} written in {:.2f}s", u.name, sr.rows_read, sr.rows_written, sr.seconds);
+  }
   return code;
 }
 

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "runtime/on_schema_change.h"
 #include "runtime/progress.h"
 #include "sluice/status.h"
 #include "sluice/transform.h"
@@ -83,17 +84,27 @@ void UnitRun::attempt(std::int64_t isolate_until, std::int64_t rejected_before, 
   }
 
   LoadRequest load = unit_.load;
+  Schema planned_schema = unit_.load.schema;
+  if (reader->schema().size() == planned_schema.size()) {
+    if (const auto left_out = apply_schema_change(*target_conn, unit_, planned_schema); !left_out.empty()) {
+      TransformConfig drop;
+      drop.kind = TransformConfig::Kind::drop;
+      for (std::size_t i : left_out) drop.columns.push_back(reader->schema().columns[i].name);
+      reader->add_transform(make_transform(drop));
+      planned_schema = without_columns(planned_schema, left_out);
+    }
+  }
   // The columns as read now, under the names (and with the defaults and identity,
   // after load.objects) the plan gave them in the target.
   load.schema = reader->schema();
-  if (load.schema.size() == unit_.load.schema.size()) {
+  if (load.schema.size() == planned_schema.size()) {
     for (std::size_t i = 0; i < load.schema.size(); ++i) {
-      const Column& planned = unit_.load.schema.columns[i];
+      const Column& planned = planned_schema.columns[i];
       load.schema.columns[i].name = planned.name;
       load.schema.columns[i].default_value = planned.default_value;
       load.schema.columns[i].identity = planned.identity;
     }
-    load.schema.primary_key = unit_.load.schema.primary_key;
+    load.schema.primary_key = planned_schema.primary_key;
   }
   load.resuming = resuming;
   auto sink = target_conn->open_sink(load);

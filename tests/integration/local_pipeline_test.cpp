@@ -175,6 +175,9 @@ TEST(Cli, RunPrintsSummaryAndJsonLogs) {
   std::string out;
   ASSERT_EQ(test::run_command(std::string(SLUICE_BINARY) + " run " + dir.file("p.yaml") + " --log-format json", &out), 0) << out;
   EXPECT_NE(out.find("{\"level\":\"info\""), std::string::npos) << out;
+  EXPECT_NE(out.find("\"msg\":\"summary\""), std::string::npos) << "the summary is a JSON line too: " << out;
+  EXPECT_EQ(out.find("rows/s"), std::string::npos) << "no text table with JSON logs: " << out;
+  ASSERT_EQ(test::run_command(std::string(SLUICE_BINARY) + " run " + dir.file("p.yaml") + " --fresh", &out), 0) << out;
   EXPECT_NE(out.find("rows/s"), std::string::npos) << out;
   ASSERT_EQ(test::run_command(std::string(SLUICE_BINARY) + " run " + dir.file("p.yaml") + " --fresh --report " + dir.file("r.json"), &out), 0) << out;
   std::string report = test::read_file(dir.file("r.json"));

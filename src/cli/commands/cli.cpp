@@ -11,8 +11,10 @@
 
 #include "cli/commands/commands.h"
 #include "cli/commands/logging.h"
+#include "cli/commands/run_command.h"
 #include "core/redact.h"
 #include "runtime/progress.h"
+#include "runtime/service.h"
 #include "runtime/signals.h"
 #include "runtime/verify.h"
 #include "sluice/config.h"
@@ -33,8 +35,13 @@ const char* kUsage =
     "  plan      connect, introspect, print what run would do; writes nothing\n"
     "  verify    compare source and target per step, print differing keys (exit 1 on any)\n"
     "  state     show saved checkpoints (--reset STEP | --reset-all to clear)\n"
+    "  copy      sluice copy SRC_URL DST_URL [--table T | --tables GLOB...]: a one-step pipeline without a file\n"
+    "  discover  sluice discover URL [--json]: tables, columns, keys, row estimates\n"
     "\n"
     "sluice <command> --help for the options of a command; sluice --version\n";
+
+
+}  // namespace
 
 po::options_description common_options() {
   po::options_description d("options");
@@ -44,7 +51,18 @@ po::options_description common_options() {
   return d;
 }
 
-}  // namespace
+po::options_description run_options() {
+  po::options_description d("run options");
+  d.add_options()("step", po::value<std::vector<std::string>>()->composing(), "run only this step (repeatable)")(
+      "dry-run", "extract and transform, load nothing")("fresh", "ignore saved checkpoints")(
+      "report", po::value<std::string>(), "write the run report as JSON to FILE")(
+      "progress", po::value<std::string>()->default_value("auto"), "auto | always | never (auto: only on a TTY)")(
+      "parallel", po::value<int>()->default_value(1), "run up to N steps at once (a run of one table: N key ranges)")(
+      "shard", po::value<std::string>(), "K/N: do shard K (0-based) of N; N runs with K = 0..N-1 do one run's work")(
+      "every", po::value<std::string>(), "service mode: run again on this schedule (30s, 5m, 1h) until SIGTERM")(
+      "health-file", po::value<std::string>(), "service mode: JSON status of the last pass, rewritten atomically after each");
+  return d;
+}
 
 // Loads the pipeline with the environment the CLI options describe and checks what the
 // chosen steps (all when empty) would write. Prints every problem and returns nullopt
@@ -66,82 +84,15 @@ std::optional<Pipeline> load(const std::string& path, const po::variables_map& v
   }
 }
 
-int main(int argc, char** argv) {
-  if (argc < 2) { std::cerr << kUsage; return kExitUsage; }
-  std::string command = argv[1];
-  if (command == "--version" || command == "-V") { std::cout << "sluice " << SLUICE_VERSION << "\n"; return 0; }
-  if (command == "--help" || command == "-h" || command == "help") { std::cout << kUsage; return 0; }
-
-  auto opts = common_options();
-  if (command == "run") {
-    opts.add_options()("step", po::value<std::vector<std::string>>()->composing(), "run only this step (repeatable)")(
-        "dry-run", "extract and transform, load nothing")("fresh", "ignore saved checkpoints")(
-        "report", po::value<std::string>(), "write the run report as JSON to FILE")(
-        "progress", po::value<std::string>()->default_value("auto"), "auto | always | never (auto: only on a TTY)")(
-        "parallel", po::value<int>()->default_value(1), "run up to N steps at once")(
-        "shard", po::value<std::string>(), "K/N: do shard K (0-based) of N; N runs with K = 0..N-1 do one run's work");
-  } else if (command == "state") {
-    opts.add_options()("reset", po::value<std::string>(), "clear the checkpoint of STEP")("reset-all", "clear every checkpoint of the pipeline");
-  } else if (command != "validate" && command != "plan" && command != "verify") {
-    std::cerr << "sluice: unknown command '" << command << "'\n" << kUsage;
-    return kExitUsage;
-  }
-  po::options_description hidden;
-  hidden.add_options()("pipeline", po::value<std::string>());
-  po::options_description all;
-  all.add(opts).add(hidden);
-  po::positional_options_description pos;
-  pos.add("pipeline", 1);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc - 1, argv + 1).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "sluice " << command << ": " << e.what() << "\n";
-    return kExitUsage;
-  }
-  if (vm.count("help")) {
-    std::cout << "usage: sluice " << command << " PIPELINE.yaml [options]\n\n" << opts;
-    return 0;
-  }
-  if (!vm.count("pipeline")) {
-    std::cerr << "sluice " << command << ": missing PIPELINE.yaml\n";
-    return kExitUsage;
-  }
-  if (!setup_logging(vm["log-format"].as<std::string>(), vm["log-level"].as<std::string>())) {
-    std::cerr << "sluice: --log-format must be text or json, --log-level trace, debug, info, warn or error\n";
-    return kExitUsage;
-  }
-  const std::string path = vm["pipeline"].as<std::string>();
-  RunOptions ro;
-  if (vm.count("step")) ro.steps = vm["step"].as<std::vector<std::string>>();
-  auto pipeline = load(path, vm, ro.steps, command != "verify" && command != "state");
-  if (!pipeline) return kExitUsage;
-
-  DriverRegistry drivers;
-  register_builtin_drivers(drivers);
-
-  if (command == "validate") {
-    std::cout << path << ": ok (" << pipeline->steps.size() << " steps, " << pipeline->connections.size()
-              << " connections)\n";
-    return 0;
-  }
-  if (command == "plan" || command == "verify" || command == "state") {
-    // Collected, then printed with secrets masked (an error text can quote a server's).
-    std::ostringstream out;
-    int code = 0;
-    if (command == "plan") code = plan_command(*pipeline, drivers, out);
-    else if (command == "verify") code = runtime::verify_pipeline(*pipeline, drivers, out);
-    else code = state_command(*pipeline, drivers, vm.count("reset") ? vm["reset"].as<std::string>() : "", vm.count("reset-all") > 0, out);
-    std::cout << redact::apply(out.str());
-    return code;
-  }
-
+// run: the options checked, then the pipeline run, its summary and report.
+int run_command(const Pipeline& loaded, const DriverRegistry& drivers, const po::variables_map& vm, RunOptions ro) {
+  const Pipeline* pipeline = &loaded;
+  const std::string& path = loaded.file;
   for (const auto& s : ro.steps) {
     bool known = false;
     for (const auto& st : pipeline->steps) known = known || st.name == s;
     if (!known) {
-      std::cerr << "sluice run: no step named '" << s << "' in " << path << "\n";
+      print_problem("sluice run: no step named '" + s + "' in " + path);
       return kExitUsage;
     }
   }
@@ -149,12 +100,12 @@ int main(int argc, char** argv) {
   ro.fresh = vm.count("fresh") > 0;
   const std::string progress = vm["progress"].as<std::string>();
   if (progress != "auto" && progress != "always" && progress != "never") {
-    std::cerr << "sluice run: --progress must be auto, always or never\n";
+    print_problem("sluice run: --progress must be auto, always or never");
     return kExitUsage;
   }
   ro.parallel = vm["parallel"].as<int>();
   if (ro.parallel < 1 || ro.parallel > 64) {
-    std::cerr << "sluice run: --parallel must be between 1 and 64\n";
+    print_problem("sluice run: --parallel must be between 1 and 64");
     return kExitUsage;
   }
   if (vm.count("shard")) {
@@ -163,7 +114,7 @@ int main(int argc, char** argv) {
     auto k = slash == std::string::npos ? std::nullopt : convert::parse_int(spec.substr(0, slash));
     auto n = slash == std::string::npos ? std::nullopt : convert::parse_int(spec.substr(slash + 1));
     if (!k || !n || *n < 1 || *n > 10000 || *k < 0 || *k >= *n) {
-      std::cerr << "sluice run: --shard must be K/N with 0 <= K < N (for example 0/4), got '" << spec << "'\n";
+      print_problem("sluice run: --shard must be K/N with 0 <= K < N (for example 0/4), got '" + spec + "'");
       return kExitUsage;
     }
     ro.shard_index = static_cast<int>(*k);
@@ -185,22 +136,126 @@ int main(int argc, char** argv) {
     probe.close();
     if (!existed) std::filesystem::remove(report, ec);
   }
-  runtime::install_stop_handlers();
-  Runner runner(*pipeline, drivers, ro);
-  RunResult result = runner.run();
-  std::cout << redact::apply(format_summary(result));
-  if (!report.empty()) {
-    std::ofstream out(report, std::ios::trunc);
-    out << redact::apply(format_report(*pipeline, result));
-    out.close();
-    if (!out) {
-      spdlog::error("cannot write the report to {}: {}", report, std::strerror(errno));
-      if (result.exit_code == kExitOk) result.exit_code = kExitFailed;
+  runtime::ServiceOptions service;
+  if (vm.count("every")) {
+    auto every = config::parse_duration(vm["every"].as<std::string>());
+    if (!every || every->count() < 1000 || every->count() > 366LL * 24 * 3600 * 1000) {
+      print_problem("sluice run: --every must be a duration from 1s to 366 days (30s, 5m, 1h), got '" + vm["every"].as<std::string>() + "'");
+      return kExitUsage;
+    }
+    service.every = *every;
+  }
+  if (vm.count("health-file")) {
+    service.health_file = vm["health-file"].as<std::string>();
+    if (service.every.count() == 0) {
+      print_problem("sluice run: --health-file goes with --every (service mode)");
+      return kExitUsage;
     }
   }
-  if (result.exit_code == 0) spdlog::info("run {} finished", result.run_id);
-  else spdlog::error("run {} failed (exit {})", result.run_id, result.exit_code);
+  runtime::install_stop_handlers();
+  // The summary (text, or one JSON line) and the report of a finished run or pass.
+  auto finish = [&](RunResult& result) {
+    if (json_logs()) print_json_line(result.exit_code == 0 ? "info" : "error", "summary", nlohmann::json::parse(format_report(*pipeline, result)), std::cout);
+    else std::cout << redact::apply(format_summary(result)) << std::flush;
+    if (!report.empty()) {
+      std::ofstream out(report, std::ios::trunc);
+      out << redact::apply(format_report(*pipeline, result));
+      out.close();
+      if (!out) {
+        spdlog::error("cannot write the report to {}: {}", report, std::strerror(errno));
+        if (result.exit_code == kExitOk) result.exit_code = kExitFailed;
+      }
+    }
+    if (result.exit_code == 0) spdlog::info("run {} finished", result.run_id);
+    else spdlog::error("run {} failed (exit {})", result.run_id, result.exit_code);
+  };
+  if (service.every.count() > 0) {
+    return runtime::run_service(service, [&] { return Runner(*pipeline, drivers, ro).run(); }, [&](const RunResult& r) {
+      RunResult copy = r;
+      finish(copy);
+    });
+  }
+  RunResult result = Runner(*pipeline, drivers, ro).run();
+  finish(result);
   return result.exit_code;
+}
+
+int main(int argc, char** argv) {
+  if (argc < 2) { std::cerr << kUsage; return kExitUsage; }
+  std::string command = argv[1];
+  if (command == "--version" || command == "-V") { std::cout << "sluice " << SLUICE_VERSION << "\n"; return 0; }
+  if (command == "--help" || command == "-h" || command == "help") { std::cout << kUsage; return 0; }
+
+  if (command == "copy") return copy_command(argc - 1, argv + 1);
+  if (command == "discover") return discover_command(argc - 1, argv + 1);
+  auto opts = common_options();
+  if (command == "run") {
+    opts.add(run_options());
+  } else if (command == "state") {
+    opts.add_options()("reset", po::value<std::string>(), "clear the checkpoint of STEP")("reset-all", "clear every checkpoint of the pipeline");
+  } else if (command != "validate" && command != "plan" && command != "verify") {
+    std::cerr << "sluice: unknown command '" << command << "'\n" << kUsage;
+    return kExitUsage;
+  }
+  po::options_description hidden;
+  hidden.add_options()("pipeline", po::value<std::string>());
+  po::options_description all;
+  all.add(opts).add(hidden);
+  po::positional_options_description pos;
+  pos.add("pipeline", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc - 1, argv + 1).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    // The options did not parse, but a JSON log reader still gets JSON.
+    for (int i = 1; i + 1 < argc; ++i)
+      if (std::string(argv[i]) == "--log-format" && std::string(argv[i + 1]) == "json") setup_logging("json", "info");
+    for (int i = 1; i < argc; ++i)
+      if (std::string(argv[i]) == "--log-format=json") setup_logging("json", "info");
+    print_problem("sluice " + command + ": " + e.what());
+    return kExitUsage;
+  }
+  if (vm.count("help")) {
+    std::cout << "usage: sluice " << command << " PIPELINE.yaml [options]\n\n" << opts;
+    return 0;
+  }
+  if (!setup_logging(vm["log-format"].as<std::string>(), vm["log-level"].as<std::string>())) {
+    std::cerr << "sluice: --log-format must be text or json, --log-level trace, debug, info, warn or error\n";
+    return kExitUsage;
+  }
+  if (!vm.count("pipeline")) {
+    print_problem("sluice " + command + ": missing PIPELINE.yaml");
+    return kExitUsage;
+  }
+  const std::string path = vm["pipeline"].as<std::string>();
+  RunOptions ro;
+  if (vm.count("step")) ro.steps = vm["step"].as<std::vector<std::string>>();
+  auto pipeline = load(path, vm, ro.steps, command != "verify" && command != "state");
+  if (!pipeline) return kExitUsage;
+
+  DriverRegistry drivers;
+  register_builtin_drivers(drivers);
+
+  if (command == "validate") {
+    const std::string ok = path + ": ok (" + std::to_string(pipeline->steps.size()) + " steps, " +
+                           std::to_string(pipeline->connections.size()) + " connections)";
+    if (json_logs()) print_json_line("info", ok, nlohmann::json::object(), std::cout);
+    else std::cout << ok << "\n";
+    return 0;
+  }
+  if (command == "plan" || command == "verify" || command == "state") {
+    // Collected, then printed with secrets masked (an error text can quote a server's).
+    std::ostringstream out;
+    int code = 0;
+    if (command == "plan") code = plan_command(*pipeline, drivers, out);
+    else if (command == "verify") code = runtime::verify_pipeline(*pipeline, drivers, out);
+    else code = state_command(*pipeline, drivers, vm.count("reset") ? vm["reset"].as<std::string>() : "", vm.count("reset-all") > 0, out);
+    std::cout << redact::apply(out.str());
+    return code;
+  }
+
+  return run_command(*pipeline, drivers, vm, ro);
 }
 
 }  // namespace sluice::cli

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 
+#include "core/log_context.h"
 #include "core/redact.h"
 
 namespace sluice::cli {
@@ -30,7 +31,22 @@ void write_json_line(const nlohmann::json& j) {
   std::cerr << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
 }
 
-// One JSON object per line on stderr: {"time","level","msg"}.
+// The fields every JSON line may carry besides time, level and msg: the run, the
+// step and table the logging thread works on, the event's numbers (log_context.h).
+void add_context(nlohmann::json& j) {
+  if (auto run = logctx::run_id(); !run.empty()) j["run_id"] = run;
+  auto& c = logctx::current();
+  if (!c.step.empty()) j["step"] = redact::apply(c.step);
+  if (!c.table.empty()) j["table"] = redact::apply(c.table);
+  if (!c.unit.empty() && c.unit != c.step) j["unit"] = redact::apply(c.unit);
+  for (const auto& [name, value] : c.numbers) {
+    if (value == static_cast<double>(static_cast<long long>(value))) j[name] = static_cast<long long>(value);
+    else j[name] = value;
+  }
+  c.numbers.clear();
+}
+
+// One JSON object per line on stderr: {"time","level","msg", context fields}.
 class JsonLineSink final : public spdlog::sinks::base_sink<std::mutex> {
  protected:
   void sink_it_(const spdlog::details::log_msg& msg) override {
@@ -38,6 +54,7 @@ class JsonLineSink final : public spdlog::sinks::base_sink<std::mutex> {
     j["time"] = utc_time(msg.time);
     j["level"] = std::string(spdlog::level::to_string_view(msg.level).data(), spdlog::level::to_string_view(msg.level).size());
     j["msg"] = redact::apply(std::string_view(msg.payload.data(), msg.payload.size()));
+    add_context(j);
     write_json_line(j);
   }
   void flush_() override { std::cerr.flush(); }
@@ -57,6 +74,18 @@ class TextSink final : public spdlog::sinks::base_sink<std::mutex> {
 }  // namespace
 
 bool json_logs() { return g_json; }
+
+void print_json_line(const std::string& level, const std::string& msg, const nlohmann::json& fields, std::ostream& to) {
+  nlohmann::json j = {{"time", utc_time(std::chrono::system_clock::now())}, {"level", level}, {"msg", redact::apply(msg)}};
+  add_context(j);
+  for (auto it = fields.begin(); it != fields.end(); ++it) j[it.key()] = it.value();
+  to << redact::apply(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)) << '\n';
+}
+
+void print_problem(const std::string& message) {
+  if (g_json) print_json_line("error", message, nlohmann::json::object(), std::cerr);
+  else std::cerr << redact::apply(message) << "\n";
+}
 
 void print_diagnostics(const std::vector<config::Diagnostic>& diagnostics, const std::string& path) {
   if (g_json) {

@@ -1,5 +1,6 @@
 // `sluice plan`: connects and introspects, prints per step what run would do. Writes nothing.
 #include "cli/commands/commands.h"
+#include "core/schema_change.h"
 #include <map>
 
 #include "plan/plan.h"
@@ -70,6 +71,25 @@ std::string lossy(const TypeInfo& from, const TypeInfo& to) {
   return {};
 }
 
+// What load.on_schema_change will do with a source that no longer matches the table.
+void schema_change_lines(const plan::UnitPlan& u, const Schema& loaded, const Schema& existing, Connection& dst, std::ostream& out) {
+  const SchemaChange change = compare_to_target(loaded, existing);
+  if (!change.added.empty()) {
+    out << "  schema change: the source has column(s) the target lacks: " << describe_added(loaded, change) << "\n";
+    switch (u.step->load.on_schema_change) {
+      case OnSchemaChange::fail: out << "          on_schema_change: fail -- run stops before writing\n"; break;
+      case OnSchemaChange::add_columns:
+        for (std::size_t i : change.added)
+          out << "          ALTER TABLE " << u.target_table.display() << " ADD COLUMN " << loaded.columns[i].name << " "
+              << dst.column_type_sql(loaded.columns[i].type) << ";   -- on_schema_change: add_columns\n";
+        break;
+      case OnSchemaChange::ignore: out << "          on_schema_change: ignore -- they are not loaded\n"; break;
+    }
+  }
+  for (const auto& name : change.unfilled)
+    out << "  schema change: target column " << name << " is NOT NULL without a default and the source no longer gives it -- run stops\n";
+}
+
 // How a killed run continues the unit, and where a rerun starts: what run will do.
 std::string resume_line(const plan::UnitPlan& u) {
   auto joined = [](const std::vector<std::string>& names) {
@@ -130,6 +150,7 @@ int plan_command(const Pipeline& p, const DriverRegistry& drivers, std::ostream&
       auto existing = dst.describe(to);
       if (existing && step.load.create != CreateMode::always) {
         out << "  ddl:    none (target exists)\n";
+        schema_change_lines(u, schema, *existing, dst, out);
       } else if (step.load.create == CreateMode::never) {
         out << "  ddl:    none (create: never) -- the target does not exist: run would fail\n";
       } else {

@@ -25,6 +25,7 @@ class OracleDialect final : public sql::Dialect {
   std::optional<std::string> identity_sql(const Column& c, const std::vector<std::string>& key) const override;
   std::optional<std::string> sequence_reset(const TableRef& table, const std::string& column) const override;
   std::string drop_table_if_exists(const TableRef& t) const override;
+  std::string add_column(const TableRef& t, const std::string& column, const std::string& type_sql) const override;
   std::string create_schema_if_missing(const std::string& schema) const override;
   std::vector<std::string> swap_staging(const TableRef& live, const TableRef& staging) const override;
   std::vector<std::string> after_swap(const TableRef& live) const override { return {drop_table_if_exists(derived_table(live, "old"))}; }

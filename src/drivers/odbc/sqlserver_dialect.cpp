@@ -76,6 +76,10 @@ std::optional<std::string> SqlServerDialect::identity_sql(const Column& c, const
   return std::nullopt;
 }
 
+std::string SqlServerDialect::add_column(const TableRef& t, const std::string& column, const std::string& type_sql) const {
+  return "ALTER TABLE " + quote_table(t) + " ADD " + quote(column) + " " + type_sql;
+}
+
 std::string SqlServerDialect::drop_table_if_exists(const TableRef& t) const { return "DROP TABLE IF EXISTS " + quote_table(t); }
 
 std::string SqlServerDialect::create_schema_if_missing(const std::string& schema) const {

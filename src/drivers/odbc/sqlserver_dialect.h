@@ -24,6 +24,7 @@ class SqlServerDialect final : public sql::Dialect {
   bool one_identity_per_table() const override { return true; }
   std::optional<std::string> identity_insert(const TableRef& t) const override { return "SET IDENTITY_INSERT " + quote_table(t) + " ON"; }
   std::string drop_table_if_exists(const TableRef& t) const override;
+  std::string add_column(const TableRef& t, const std::string& column, const std::string& type_sql) const override;
   std::string create_schema_if_missing(const std::string& schema) const override;
   std::vector<std::string> swap_staging(const TableRef& live, const TableRef& staging) const override;
   std::optional<std::pair<std::string, std::vector<std::string>>> swap_dependents(const TableRef& live) const override;

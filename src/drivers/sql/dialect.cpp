@@ -162,6 +162,10 @@ std::string Dialect::add_foreign_key(const TableRef& table, const ForeignKeyDef&
 
 std::string Dialect::drop_table_if_exists(const TableRef& t) const { return "DROP TABLE IF EXISTS " + quote_table(t); }
 
+std::string Dialect::add_column(const TableRef& t, const std::string& column, const std::string& type_sql) const {
+  return "ALTER TABLE " + quote_table(t) + " ADD COLUMN " + quote(column) + " " + type_sql;
+}
+
 std::string Dialect::create_schema_if_missing(const std::string& schema) const {
   return "CREATE SCHEMA IF NOT EXISTS " + quote(schema);
 }

@@ -81,6 +81,8 @@ class Dialect {
   // SQLite cannot ALTER TABLE ... ADD CONSTRAINT: its foreign keys are part of CREATE TABLE.
   virtual bool foreign_keys_in_create() const { return false; }
   virtual std::string drop_table_if_exists(const TableRef& t) const;
+  // A nullable column added to an existing table (on_schema_change: add_columns).
+  virtual std::string add_column(const TableRef& t, const std::string& column, const std::string& type_sql) const;
   virtual std::string create_schema_if_missing(const std::string& schema) const;
   // An empty table with the definition (columns, keys, indexes) of `like`; nullopt when
   // the dialect cannot say it in SQL (the driver then copies the definition itself).

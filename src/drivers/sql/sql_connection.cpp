@@ -104,6 +104,11 @@ void SqlConnection::check_swappable(const LoadRequest& req) {
                                       "which keep the table, or drop those objects first)");
 }
 
+void SqlConnection::add_columns(const TableRef& table, const std::vector<Column>& columns) {
+  // One statement each: a rerun after a kill between two finds the first one there.
+  for (const auto& c : columns) session(true).exec(dialect().add_column(table, c.name, dialect().type_sql(c.type)));
+}
+
 Schema SqlConnection::prepare_table(const LoadRequest& req) {
   Session& s = session(true);
   auto existing = describe(req.table);

@@ -25,6 +25,7 @@ class SqlConnection : public Connection {
   std::optional<KeyBounds> key_bounds(const ExtractRequest& req, const std::string& column) override;
 
   std::string column_type_sql(const TypeInfo& t) override { return dialect().type_sql(t); }
+  void add_columns(const TableRef& table, const std::vector<Column>& columns) override;
   TypeInfo created_type(const TypeInfo& t) override { return dialect().created_type(t); }
   TableDdl table_ddl(const TableRef& table, const Schema& schema, const std::vector<std::string>& key,
                      const TableObjects& objects) override;

@@ -1,0 +1,22 @@
+#pragma once
+// load.on_schema_change, applied before a unit's first row moves into a table that
+// already exists: the source's new columns stop the run (fail, the default, naming
+// them), are added to the table (add_columns, typed as `create` would type them), or are
+// left out of the load (ignore). A target column that must be filled and that the source
+// no longer gives stops the run in every mode: it is never silently left empty.
+#include <cstddef>
+#include <vector>
+
+#include "plan/plan.h"
+#include "sluice/connection.h"
+
+namespace sluice::runtime {
+
+// Returns the indices of `loaded`'s columns to leave out (ignore); throws a config Error
+// naming the columns for fail, and for target columns nothing fills.
+std::vector<std::size_t> apply_schema_change(Connection& target, const plan::UnitPlan& unit, const Schema& loaded);
+
+// `schema` without the columns at `left_out` (ascending), its key kept.
+Schema without_columns(const Schema& schema, const std::vector<std::size_t>& left_out);
+
+}  // namespace sluice::runtime

@@ -1,0 +1,67 @@
+// load.on_schema_change for scheduled loads into existing tables (SQLite, no servers):
+// a source that gains a column between two runs stops the run naming it (fail), has it
+// added and loaded (add_columns) or leaves it out (ignore); a target column nothing
+// fills stops the run in every mode.
+#include <gtest/gtest.h>
+
+#include "support/process.h"
+#include "support/sqlite_client.h"
+#include "support/temp_dir.h"
+
+using namespace sluice;
+
+namespace {
+
+std::string sluice_cmd(const std::string& args) { return std::string(SLUICE_BINARY) + " " + args; }
+
+std::string pipeline(const std::string& dst, const std::string& mode) {
+  return "version: 1\nname: drift-" + dst + "\nconnections:\n  src: {url: sqlite:src.db}\n  dst: {url: sqlite:" + dst + ".db}\n"
+         "steps:\n  - {name: t, extract: {from: src, table: t}, load: {to: dst, table: t" +
+         (mode.empty() ? "" : ", on_schema_change: " + mode) + "}}\n";
+}
+
+}  // namespace
+
+TEST(LocalSchemaChange, ANewSourceColumnFailsIsAddedOrIsIgnored) {
+  test::TempDir dir;
+  test::sqlite_exec(dir.file("src.db"), "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT); INSERT INTO t VALUES (1, 'a'), (2, 'b'), (3, 'c')");
+  for (const std::string mode : {"", "add_columns", "ignore"}) {
+    const std::string name = mode.empty() ? "fail" : mode;
+    test::write_file(dir.file(name + ".yaml"), pipeline(name, mode));
+    std::string out;
+    ASSERT_EQ(test::run_command(sluice_cmd("run " + dir.file(name + ".yaml")), &out), 0) << out;
+  }
+  // The source gains a column, and rows that fill it.
+  test::sqlite_exec(dir.file("src.db"), "ALTER TABLE t ADD COLUMN score INTEGER; INSERT INTO t VALUES (4, 'd', 40), (5, 'e', 50)");
+
+  std::string out;
+  ASSERT_EQ(test::run_command(sluice_cmd("plan " + dir.file("fail.yaml")), &out), 0) << out;
+  EXPECT_NE(out.find("schema change: the source has column(s) the target lacks: score (INTEGER)"), std::string::npos) << out;
+  EXPECT_NE(out.find("on_schema_change: fail -- run stops before writing"), std::string::npos) << out;
+  EXPECT_EQ(test::run_command(sluice_cmd("run " + dir.file("fail.yaml")), &out), 1) << out;
+  EXPECT_NE(out.find("the source has column(s) that target t lacks: score (INTEGER); nothing was written"), std::string::npos) << out;
+  EXPECT_EQ(test::sqlite_scalar(dir.file("fail.db"), "SELECT count(*) FROM t"), "3");
+  EXPECT_EQ(test::sqlite_scalar(dir.file("fail.db"), "SELECT count(*) FROM pragma_table_info('t') WHERE name = 'score'"), "0");
+
+  ASSERT_EQ(test::run_command(sluice_cmd("plan " + dir.file("add_columns.yaml")), &out), 0) << out;
+  EXPECT_NE(out.find("ALTER TABLE t ADD COLUMN score"), std::string::npos) << out;
+  ASSERT_EQ(test::run_command(sluice_cmd("run " + dir.file("add_columns.yaml")), &out), 0) << out;
+  EXPECT_EQ(test::sqlite_scalar(dir.file("add_columns.db"), "SELECT group_concat(id || ':' || coalesce(score, '-'), ',') FROM (SELECT * FROM t ORDER BY id)"),
+            "1:-,2:-,3:-,4:40,5:50");
+
+  ASSERT_EQ(test::run_command(sluice_cmd("run " + dir.file("ignore.yaml")), &out), 0) << out;
+  EXPECT_NE(out.find("not loading column(s) that target t lacks: score"), std::string::npos) << out;
+  EXPECT_EQ(test::sqlite_scalar(dir.file("ignore.db"), "SELECT group_concat(id || v, ',') FROM (SELECT * FROM t ORDER BY id)"), "1a,2b,3c,4d,5e");
+  EXPECT_EQ(test::sqlite_scalar(dir.file("ignore.db"), "SELECT count(*) FROM pragma_table_info('t') WHERE name = 'score'"), "0");
+}
+
+TEST(LocalSchemaChange, ATargetColumnNothingFillsStopsTheRunInEveryMode) {
+  test::TempDir dir;
+  test::sqlite_exec(dir.file("src.db"), "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT); INSERT INTO t VALUES (1, 'a')");
+  test::sqlite_exec(dir.file("ignore.db"), "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT, region TEXT NOT NULL)");
+  test::write_file(dir.file("p.yaml"), pipeline("ignore", "ignore"));
+  std::string out;
+  EXPECT_EQ(test::run_command(sluice_cmd("run " + dir.file("p.yaml")), &out), 1) << out;
+  EXPECT_NE(out.find("NOT NULL column(s) without a default that the source no longer gives: region"), std::string::npos) << out;
+  EXPECT_EQ(test::sqlite_scalar(dir.file("ignore.db"), "SELECT count(*) FROM t"), "0");
+}
