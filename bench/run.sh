@@ -249,6 +249,8 @@ if [[ -n $big ]]; then
   for ((r = 1; r <= rounds; r++)); do
     drop_pg d_big_my_pg; timed big_my_pg "$sluice" run "$(pipeline big_my_pg "$MY" bench_big "$PG" d_big_my_pg)" --fresh --log-level warn
     drop_pg d_big_pg_pg; timed big_pg_pg "$sluice" run "$(pipeline big_pg_pg "$PG" bench_big "$PG" d_big_pg_pg)" --fresh --log-level warn
+    # The server's own scaling: the reference load at both sizes.
+    fresh_pg ref_t; timed big_ref_pg_csv "${pg[@]}" -c "\\copy ref_t FROM '$work/bench_big.csv' (FORMAT csv, HEADER, NULL '\\N')"
   done
   check d_big_my_pg "$(sum_pg d_big_my_pg)" bench_big
   check d_big_pg_pg "$(sum_pg d_big_pg_pg)" bench_big
@@ -287,6 +289,8 @@ fi
   if [[ -n $big ]]; then
     line "MariaDB -> PG $big (vs $rows)" big_my_pg my_pg "$big"
     line "PG -> PG $big (vs $rows)" big_pg_pg pg_pg "$big"
+    line "psql \\copy csv $big (vs $rows)" big_ref_pg_csv ref_pg_csv "$big"
+    line "MariaDB -> PG $big (vs \\copy $big)" big_my_pg big_ref_pg_csv "$big"
     line "verify PG -> PG $big (vs copy)" verify_big_pg_pg big_pg_pg "$big"
     printf 'peak RSS %s rows / %s rows: MariaDB -> PG %s, PG -> PG %s\n' "$big" "$rows" \
       "$(ratio "$(median big_my_pg 3)" "$(median my_pg 3)")" "$(ratio "$(median big_pg_pg 3)" "$(median pg_pg 3)")"

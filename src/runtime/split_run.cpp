@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <latch>
 #include <memory>
 #include <mutex>
@@ -84,9 +85,18 @@ Cut prepare(const Pipeline& p, const DriverRegistry& drivers, const plan::UnitPl
   return cut;
 }
 
+// The step as each range runs it: a range reads batches of batch_size / parts rows
+// (at least 500), so that the ranges together hold what one stream would.
+StepConfig range_step(const plan::UnitPlan& u) {
+  StepConfig s = *u.step;
+  s.load.settings.batch_size = std::max(std::min(500, s.load.settings.batch_size), s.load.settings.batch_size / u.parts);
+  return s;
+}
+
 // Range k of the unit: a unit of its own, appending into the table prepared for all.
-plan::UnitPlan range_unit(const plan::UnitPlan& u, const Cut& cut, int k) {
+plan::UnitPlan range_unit(const plan::UnitPlan& u, const StepConfig& step, const Cut& cut, int k) {
   plan::UnitPlan r = u;
+  r.step = &step;
   r.name = range_name(u, k);
   r.parts = 1;
   r.extract.range_column = u.split_column;
@@ -167,16 +177,17 @@ int run_split_unit(const Pipeline& p, const DriverRegistry& drivers, const plan:
   }
   spdlog::info("step {}: {} key ranges of {}, cut at {}", u.name, u.parts, u.split_column, encode_key(cut.cuts));
 
+  const StepConfig step = range_step(u);
   std::vector<plan::UnitPlan> ranges;
   if (!options.dry_run) {
     auto target = drivers.connect(p.connections.at(u.step->load.to));
     for (int k = 0; k < u.parts; ++k) {
       auto cp = target->read_checkpoint(p.name, range_name(u, k));
       if (cp && cp->run_id == run_id && cp->completed) spdlog::info("step {}: already completed in run {}", range_name(u, k), run_id);
-      else ranges.push_back(range_unit(u, cut, k));
+      else ranges.push_back(range_unit(u, step, cut, k));
     }
   } else {
-    for (int k = 0; k < u.parts; ++k) ranges.push_back(range_unit(u, cut, k));
+    for (int k = 0; k < u.parts; ++k) ranges.push_back(range_unit(u, step, cut, k));
   }
 
   // One snapshot for every range's first reading; a source that cannot share one (or a

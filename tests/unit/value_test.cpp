@@ -137,6 +137,15 @@ TEST(Value, Utf8Validation) {
   EXPECT_TRUE(valid_utf8("emoji 🎉 and CJK 中文"));
   EXPECT_FALSE(valid_utf8("\xC3\x28"));
   EXPECT_FALSE(valid_utf8("\xED\xA0\x80"));  // surrogate
+  // Bad and good sequences at every offset around the eight-byte ASCII steps.
+  for (std::size_t at = 0; at < 20; ++at) {
+    std::string bad(at, 'a'), good(at, 'a');
+    bad += "\xC3\x28" + std::string(at % 9, 'b');
+    good += "\xC3\xA9" + std::string(at % 9, 'b') + "\xF0\x9F\x8E\x89";
+    EXPECT_FALSE(valid_utf8(bad)) << at;
+    EXPECT_TRUE(valid_utf8(good)) << at;
+    EXPECT_FALSE(valid_utf8(good.substr(0, good.size() - 1))) << "cut inside the last sequence, " << at;
+  }
   EXPECT_FALSE(valid_utf8("\xC0\xAF"));      // overlong
 }
 

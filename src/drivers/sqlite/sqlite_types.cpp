@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cstdio>
 
 #include "drivers/sql/sql_text.h"
@@ -134,11 +135,20 @@ void read_value(sqlite3_stmt* stmt, int col, const TypeInfo& type, const std::st
   // (exact up to kExactNumericDigits digits), then read like the text form.
   if (type.id == TypeId::decimal && type.precision > 0 && type.precision <= kExactNumericDigits &&
       (storage == SQLITE_FLOAT || storage == SQLITE_INTEGER)) {
-    char buf[64];
-    if (storage == SQLITE_FLOAT) std::snprintf(buf, sizeof buf, "%.*f", type.scale, natural.as_double());
-    else std::snprintf(buf, sizeof buf, "%lld%s%.*s", static_cast<long long>(natural.as_int()), type.scale ? "." : "", type.scale,
-                       "000000000000000");
-    natural.set_text(buf);
+    // to_chars rounds as printf's %.*f does (the exact binary value, correctly rounded), at a
+    // fraction of its cost (printf was a tenth of a SQLite -> PostgreSQL copy's instructions).
+    char buf[400];
+    char* end = buf;
+    if (storage == SQLITE_FLOAT) {
+      end = std::to_chars(buf, buf + sizeof buf, natural.as_double(), std::chars_format::fixed, type.scale).ptr;
+    } else {
+      end = std::to_chars(buf, buf + sizeof buf, natural.as_int()).ptr;
+      if (type.scale > 0) {
+        *end++ = '.';
+        end = std::fill_n(end, type.scale, '0');
+      }
+    }
+    natural.set_text(std::string_view(buf, static_cast<std::size_t>(end - buf)));
   }
   if (type.id == TypeId::float32 || type.id == TypeId::float64) {
     if (storage == SQLITE_INTEGER) { out.set_double(static_cast<double>(natural.as_int())); return; }
