@@ -5,7 +5,7 @@
 #
 #   bench/callgrind.sh SLUICE_BINARY [OTHER_SLUICE_BINARY] [ROWS]   (default 100,000 rows)
 #
-# Needs the servers of scripts/test.sh (SLUICE_TEST_PG_URL, SLUICE_TEST_MYSQL_URL) and a
+# Needs valgrind (apt-get install valgrind) and the servers of scripts/test.sh (SLUICE_TEST_PG_URL, SLUICE_TEST_MYSQL_URL) and a
 # table bench_src there (bench/run.sh leaves it). Prints instructions per row.
 set -euo pipefail
 a=$1; b=${2:-}; rows=${3:-100000}
