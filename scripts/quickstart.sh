@@ -5,8 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
-cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DSLUICE_BUILD_TESTS=OFF >/dev/null
-cmake --build build/release -j"$(nproc)"
+scripts/build.sh build/release
 
 echo
 build/release/sluice run pipelines/quickstart.yaml

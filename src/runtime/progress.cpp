@@ -2,10 +2,16 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <vector>
 
 namespace sluice::runtime {
 namespace {
+
 std::string clock_text(double seconds) {
   long s = static_cast<long>(seconds + 0.5);
   char buf[32];
@@ -13,6 +19,72 @@ std::string clock_text(double seconds) {
   else std::snprintf(buf, sizeof buf, "%ld:%02ld", s / 60, s % 60);
   return buf;
 }
+
+// The lines of every running step, drawn as one block at the bottom of the terminal.
+class Board {
+ public:
+  static Board& instance() {
+    static Board board;
+    return board;
+  }
+  void set(const void* owner, const std::string& text) {
+    std::lock_guard lock(mutex_);
+    if (!cursor_control_) {
+      std::fprintf(stderr, "%s\n", text.c_str());
+      std::fflush(stderr);
+      return;
+    }
+    bool found = false;
+    for (auto& l : lines_)
+      if (l.owner == owner) { l.text = text; found = true; }
+    if (!found) lines_.push_back({owner, text});
+    redraw();
+  }
+  void remove(const void* owner) {
+    std::lock_guard lock(mutex_);
+    std::erase_if(lines_, [&](const Line& l) { return l.owner == owner; });
+    if (cursor_control_) redraw();
+  }
+  void pause() {
+    mutex_.lock();
+    erase();
+  }
+  void resume() {
+    if (!lines_.empty()) draw();
+    mutex_.unlock();
+  }
+
+ private:
+  struct Line {
+    const void* owner;
+    std::string text;
+  };
+  Board() {
+    const char* term = std::getenv("TERM");
+    cursor_control_ = !(term && std::strcmp(term, "dumb") == 0);
+  }
+  void erase() {
+    if (drawn_ > 0) std::fprintf(stderr, "\033[%dA\r\033[J", drawn_);
+    drawn_ = 0;
+  }
+  void draw() {
+    for (const auto& l : lines_) std::fprintf(stderr, "\r\033[K%s\n", l.text.c_str());
+    drawn_ = static_cast<int>(lines_.size());
+    std::fflush(stderr);
+  }
+  void redraw() {
+    erase();
+    draw();
+  }
+
+  std::mutex mutex_;
+  std::vector<Line> lines_;
+  int drawn_ = 0;
+  bool cursor_control_ = true;
+};
+
+std::atomic<bool> g_board_used{false};
+
 }  // namespace
 
 bool progress_wanted(const std::string& mode) {
@@ -21,22 +93,36 @@ bool progress_wanted(const std::string& mode) {
   return ::isatty(2) != 0;
 }
 
+void progress_pause() {
+  if (g_board_used) Board::instance().pause();
+}
+void progress_resume() {
+  if (g_board_used) Board::instance().resume();
+}
+
 Progress::Progress(bool enabled, std::string step, std::optional<std::int64_t> estimate)
-    : enabled_(enabled), step_(std::move(step)), estimate_(estimate), start_(std::chrono::steady_clock::now()) {}
+    : enabled_(enabled), step_(std::move(step)), estimate_(estimate), start_(std::chrono::steady_clock::now()) {
+  if (enabled_) g_board_used = true;
+}
 
 Progress::~Progress() {
-  if (enabled_ && drawn_) std::fprintf(stderr, "\r\033[K");
+  if (enabled_ && drawn_) Board::instance().remove(this);
 }
 
 void Progress::update(std::int64_t rows_done) {
   if (!enabled_) return;
   auto now = std::chrono::steady_clock::now();
-  if (drawn_ && now - last_draw_ < std::chrono::milliseconds(200)) return;
+  static const bool dumb = [] {
+    const char* term = std::getenv("TERM");
+    return term && std::strcmp(term, "dumb") == 0;
+  }();
+  if (drawn_ && now - last_draw_ < std::chrono::milliseconds(dumb ? 5000 : 200)) return;
   last_draw_ = now;
-  draw(rows_done);
+  Board::instance().set(this, line(rows_done));
+  drawn_ = true;
 }
 
-void Progress::draw(std::int64_t rows) {
+std::string Progress::line(std::int64_t rows) const {
   double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   double rate = elapsed > 0 ? static_cast<double>(rows) / elapsed : 0;
   std::string line = step_ + ": " + std::to_string(rows);
@@ -52,9 +138,7 @@ void Progress::draw(std::int64_t rows) {
   line += buf;
   if (estimate_ && *estimate_ > rows && rate > 0)
     line += ", ETA " + clock_text(static_cast<double>(*estimate_ - rows) / rate);
-  std::fprintf(stderr, "\r\033[K%s", line.c_str());
-  std::fflush(stderr);
-  drawn_ = true;
+  return line;
 }
 
 }  // namespace sluice::runtime

@@ -1,9 +1,12 @@
 #pragma once
-// The live progress line of SPEC §7 on stderr: rows done / estimated total, rows/s,
-// elapsed, ETA. Redrawn at most five times a second; erased when the step ends.
+// The live progress lines of SPEC §7 on stderr: one per running step — rows done /
+// estimated total, rows/s, elapsed, ETA — redrawn in place at most five times a second
+// (with --parallel, the lines of all running steps together), erased when the step ends.
+// Log lines written meanwhile go above them (the text log sink pauses the board). On a
+// terminal without cursor control (TERM=dumb) each step instead prints a plain line
+// every few seconds. Progress uses no colour, so NO_COLOR has nothing to turn off.
 #include <chrono>
 #include <cstdint>
-#include <mutex>
 #include <optional>
 #include <string>
 
@@ -19,7 +22,7 @@ class Progress {
   void update(std::int64_t rows_done);
 
  private:
-  void draw(std::int64_t rows_done);
+  std::string line(std::int64_t rows_done) const;
 
   bool enabled_;
   std::string step_;
@@ -30,5 +33,10 @@ class Progress {
 
 // --progress auto|always|never → whether to draw (auto: only when stderr is a TTY).
 bool progress_wanted(const std::string& mode);
+
+// Around a log line written to stderr: the progress lines are taken away and drawn again
+// below it.
+void progress_pause();
+void progress_resume();
 
 }  // namespace sluice::runtime

@@ -120,8 +120,8 @@ int run_command(const Pipeline& loaded, const DriverRegistry& drivers, const po:
     ro.shard_index = static_cast<int>(*k);
     ro.shard_count = static_cast<int>(*n);
   }
-  // Several live progress lines would overwrite each other on one terminal line.
-  ro.progress = runtime::progress_wanted(progress) && ro.parallel == 1;
+  // With --parallel, the running steps' lines are drawn together (runtime/progress.h).
+  ro.progress = runtime::progress_wanted(progress);
   // A report that was asked for but cannot be written is a failure: find out before
   // anything runs (nothing is written yet, so that is a usage error).
   const std::string report = vm.count("report") ? vm["report"].as<std::string>() : "";

@@ -11,6 +11,7 @@
 
 #include "core/log_context.h"
 #include "core/redact.h"
+#include "runtime/progress.h"
 
 namespace sluice::cli {
 namespace {
@@ -66,7 +67,9 @@ class TextSink final : public spdlog::sinks::base_sink<std::mutex> {
   void sink_it_(const spdlog::details::log_msg& msg) override {
     spdlog::memory_buf_t formatted;
     formatter_->format(msg, formatted);
-    std::cerr << redact::apply(std::string_view(formatted.data(), formatted.size()));
+    runtime::progress_pause();  // the log line goes above the progress lines
+    std::cerr << redact::apply(std::string_view(formatted.data(), formatted.size())) << std::flush;
+    runtime::progress_resume();
   }
   void flush_() override { std::cerr.flush(); }
 };
