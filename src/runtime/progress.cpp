@@ -45,6 +45,8 @@ class Board {
     std::erase_if(lines_, [&](const Line& l) { return l.owner == owner; });
     if (cursor_control_) redraw();
   }
+  // TERM=dumb: no redrawing in place, plain lines instead.
+  bool cursor_control() const { return cursor_control_; }
   void pause() {
     mutex_.lock();
     erase();
@@ -112,11 +114,8 @@ Progress::~Progress() {
 void Progress::update(std::int64_t rows_done) {
   if (!enabled_) return;
   auto now = std::chrono::steady_clock::now();
-  static const bool dumb = [] {
-    const char* term = std::getenv("TERM");
-    return term && std::strcmp(term, "dumb") == 0;
-  }();
-  if (drawn_ && now - last_draw_ < std::chrono::milliseconds(dumb ? 5000 : 200)) return;
+  const bool plain = !Board::instance().cursor_control();
+  if (drawn_ && now - last_draw_ < std::chrono::milliseconds(plain ? 5000 : 200)) return;
   last_draw_ = now;
   Board::instance().set(this, line(rows_done));
   drawn_ = true;
