@@ -111,6 +111,7 @@ struct ExtractConfig {
 };
 
 enum class OnSchemaChange { fail, add_columns, ignore };
+const char* to_string(OnSchemaChange c);
 
 struct LoadConfig {
   std::string to;

@@ -41,6 +41,7 @@ struct RunResult {
   std::string run_id;
   std::string started_at, finished_at;  // ISO 8601, UTC
   int exit_code = 0;  // SPEC §1
+  std::string error;  // what stopped the run before its steps (a source gone, the lock held)
   std::vector<StepResult> steps;
 };
 

@@ -29,6 +29,15 @@ const char* to_string(CreateMode m) {
   return "?";
 }
 
+const char* to_string(OnSchemaChange c) {
+  switch (c) {
+    case OnSchemaChange::fail: return "fail";
+    case OnSchemaChange::add_columns: return "add_columns";
+    case OnSchemaChange::ignore: return "ignore";
+  }
+  return "?";
+}
+
 std::string ConnectionConfig::display() const {
   if (const DriverSpec* spec = find_driver(driver)) {
     if (spec->display) return spec->display(*this);

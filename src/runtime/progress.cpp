@@ -102,8 +102,8 @@ void progress_resume() {
   if (g_board_used) Board::instance().resume();
 }
 
-Progress::Progress(bool enabled, std::string step, std::optional<std::int64_t> estimate)
-    : enabled_(enabled), step_(std::move(step)), estimate_(estimate), start_(std::chrono::steady_clock::now()) {
+Progress::Progress(bool enabled, std::string step, std::optional<std::int64_t> estimate, std::size_t parts)
+    : enabled_(enabled), parts_(parts, 0), step_(std::move(step)), estimate_(estimate), start_(std::chrono::steady_clock::now()) {
   if (enabled_) g_board_used = true;
 }
 
@@ -111,8 +111,12 @@ Progress::~Progress() {
   if (enabled_ && drawn_) Board::instance().remove(this);
 }
 
-void Progress::update(std::int64_t rows_done) {
+void Progress::update(std::int64_t rows_done, std::size_t part) {
   if (!enabled_) return;
+  std::lock_guard lock(mutex_);
+  parts_.at(part) = rows_done;
+  rows_done = 0;
+  for (auto rows : parts_) rows_done += rows;
   auto now = std::chrono::steady_clock::now();
   const bool plain = !Board::instance().cursor_control();
   if (drawn_ && now - last_draw_ < std::chrono::milliseconds(plain ? 5000 : 200)) return;

@@ -8,27 +8,40 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <mutex>
 #include <string>
+#include <vector>
 
 namespace sluice::runtime {
 
+// One step's line. A split step (parallel: N) has one line for all its key ranges: each
+// range reports its own count as its `part`, from its own thread, and the line shows
+// their sum.
 class Progress {
  public:
-  Progress(bool enabled, std::string step, std::optional<std::int64_t> estimate);
+  Progress(bool enabled, std::string step, std::optional<std::int64_t> estimate, std::size_t parts = 1);
   ~Progress();
   Progress(const Progress&) = delete;
   Progress& operator=(const Progress&) = delete;
 
-  void update(std::int64_t rows_done);
+  void update(std::int64_t rows_done, std::size_t part = 0);
 
  private:
   std::string line(std::int64_t rows_done) const;
 
   bool enabled_;
+  std::mutex mutex_;  // the parts' threads
+  std::vector<std::int64_t> parts_;
   std::string step_;
   std::optional<std::int64_t> estimate_;
   std::chrono::steady_clock::time_point start_, last_draw_;
   bool drawn_ = false;
+};
+
+// Where a unit reports its rows: its own line (null: it draws one itself) or a part of its step's.
+struct ProgressPart {
+  Progress* line = nullptr;
+  std::size_t part = 0;
 };
 
 // --progress auto|always|never → whether to draw (auto: only when stderr is a TTY).

@@ -76,11 +76,13 @@ RunResult Runner::run() {
     logctx::set_run_id(result.run_id);  // a resumed run continues under its own id
   } catch (const Error& e) {
     spdlog::error("{}", e.what());
+    result.error = e.what();
     result.exit_code = exit_code_for(e.error_class());
     if (result.exit_code == kExitUsage && touched_targets) result.exit_code = kExitFailed;
     return result;
   } catch (const std::exception& e) {
     spdlog::error("internal error: {}", e.what());
+    result.error = std::string("internal error: ") + e.what();
     result.exit_code = kExitFailed;
     return result;
   }

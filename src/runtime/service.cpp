@@ -17,7 +17,7 @@ namespace sluice::runtime {
 
 std::string health_json(const RunResult& pass, int number, const std::string& last_success) {
   std::int64_t read = 0, written = 0, rejected = 0;
-  std::string error;
+  std::string error = pass.error;
   for (const auto& s : pass.steps) {
     read += s.rows_read;
     written += s.rows_written;
@@ -53,16 +53,24 @@ int run_service(const ServiceOptions& options, const std::function<RunResult()>&
   using Clock = std::chrono::steady_clock;
   int last_completed = -1;
   std::string last_success;
+  ServiceMetrics metrics(options.pipeline);
+  std::optional<StatusListener> listener;
+  if (options.listen) listener.emplace(*options.listen, metrics);
   for (int number = 1; !stop_requested(); ++number) {
     const auto started = Clock::now();
+    metrics.pass_started();
     RunResult result = pass();
     after(result);
     if (stop_requested() && result.exit_code != kExitOk) break;  // stopped mid-pass: not a completed pass
     last_completed = result.exit_code;
     if (result.exit_code == kExitOk) last_success = result.finished_at;
+    const std::string health = health_json(result, number, last_success);
+    const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    const double epoch = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    metrics.pass_finished(result, seconds, epoch, health);
     if (!options.health_file.empty()) {
       try {
-        write_atomically(options.health_file, health_json(result, number, last_success));
+        write_atomically(options.health_file, health);
       } catch (const Error& e) {
         spdlog::error("{}", e.what());
       }

@@ -7,21 +7,27 @@
 // at its next batch boundary (the open transaction rolled back) or the wait at once;
 // the exit code is 0 when the last completed pass succeeded, else that pass's code.
 // --health-file is rewritten atomically (a temp file renamed over it) after every pass,
-// as JSON: status, pass number, times, rows, error, the last success.
+// as JSON: status, pass number, times, rows, error, the last success. --listen serves
+// the same JSON at /healthz and running totals at /metrics (runtime/status_listener.h).
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "sluice/pipeline.h"
 #include "sluice/runner.h"
+#include "runtime/status_listener.h"
 
 namespace sluice::runtime {
 
 struct ServiceOptions {
   Millis every{0};
   std::string health_file;  // empty: none
+  std::optional<ListenAddress> listen;
+  std::string pipeline;  // its name, for sluice_info
 };
 
-// `pass` runs the pipeline once; `after` reports it (the summary).
+// `pass` runs the pipeline once; `after` reports it (the summary). Throws a config Error
+// before the first pass when --listen's address cannot be bound.
 int run_service(const ServiceOptions& options, const std::function<RunResult()>& pass, const std::function<void(const RunResult&)>& after);
 
 // The health file's JSON for a finished pass (`last_success` empty: none yet).

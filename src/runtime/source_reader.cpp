@@ -93,7 +93,7 @@ bool SourceReader::next(Batch& batch, std::vector<std::vector<Value>>& keys, Fil
   counts.values_changed = f.values_changed;
   prefetch_->release(f);
   rows_consumed_ += static_cast<std::int64_t>(counts.source_rows);
-  if (progress_) progress_->update(rows_consumed_);
+  if (progress_.line) progress_.line->update(rows_consumed_, progress_.part);
   return true;
 }
 

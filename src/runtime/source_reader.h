@@ -11,6 +11,7 @@
 
 #include "plan/plan.h"
 #include "runtime/prefetch.h"
+#include "runtime/progress.h"
 #include "sluice/source.h"
 #include "sluice/transform.h"
 
@@ -28,7 +29,6 @@ struct FillCounts {
   std::int64_t values_changed = 0;    // zero dates read as NULL, text repaired
 };
 
-class Progress;
 
 class SourceReader {
  public:
@@ -47,7 +47,7 @@ class SourceReader {
   void add_transform(std::unique_ptr<Transform> transform);
 
   // Redraws the progress line with the rows read so far (this attempt and before).
-  void report_progress_to(Progress* progress) { progress_ = progress; }
+  void report_progress_to(ProgressPart progress) { progress_ = progress; }
 
   // Swaps the next batch into `batch` and its rows' keys into `keys` (buffers keep
   // circulating instead of being copied); false at the end.
@@ -65,7 +65,7 @@ class SourceReader {
   std::int64_t source_changed_ = 0;  // source->values_changed() at the previous fill
   std::size_t batch_size_;
   std::int64_t rows_consumed_;  // by next(): the writer's view, for the progress line
-  Progress* progress_ = nullptr;
+  ProgressPart progress_;
   std::unique_ptr<Prefetch> prefetch_;  // started on the first next()
 };
 

@@ -207,8 +207,17 @@ int run_split_unit(const Pipeline& p, const DriverRegistry& drivers, const plan:
   if (settings.on_error == OnError::reject && !options.dry_run)
     rejects = std::make_unique<RejectFile>(settings.reject_file, p.base_dir, p.name, u.name);
 
-  RunOptions part_options = options;
-  part_options.progress = false;
+  // One line for the step: the ranges report their rows as parts of it.
+  std::optional<std::int64_t> estimate;
+  if (options.progress) {
+    try {
+      estimate = drivers.connect(p.connections.at(u.step->extract.from))->estimate_rows(u.source_table);
+    } catch (const Error&) {
+      // No estimate: the line shows rows and rate only.
+    }
+  }
+  Progress line(options.progress, u.name, estimate, ranges.size());
+  const RunOptions& part_options = options;
   std::vector<StepResult> results(ranges.size());
   std::vector<int> codes(ranges.size(), kExitOk);
   std::latch started(static_cast<std::ptrdiff_t>(ranges.size()));
@@ -218,7 +227,7 @@ int run_split_unit(const Pipeline& p, const DriverRegistry& drivers, const plan:
     threads.emplace_back([&, i, seed = rng()] {
       std::mt19937_64 part_rng(seed);
       auto opened = [&] { std::call_once(counted[i], [&] { started.count_down(); }); };
-      codes[i] = run_unit(p, drivers, ranges[i], part_options, run_id, results[i], part_rng, {rejects.get(), opened});
+      codes[i] = run_unit(p, drivers, ranges[i], part_options, run_id, results[i], part_rng, {rejects.get(), opened, {&line, i}});
       opened();  // also when it ended before its source opened
     });
   }

@@ -44,7 +44,7 @@ int run_attempts(const Pipeline& p, const DriverRegistry& drivers, const plan::U
     try {
       if (settings.on_error == OnError::reject && !rejects && !shared.rejects && !options.dry_run)
         rejects = std::make_unique<RejectFile>(settings.reject_file, p.base_dir, p.name, u.name);
-      UnitRun(p, drivers, u, options, run_id, shared.rejects ? shared.rejects : rejects.get(), shared.source_opened)
+      UnitRun(p, drivers, u, options, run_id, shared.rejects ? shared.rejects : rejects.get(), shared.source_opened, shared.progress)
           .attempt(isolate_until, sr.rows_rejected, done);
       merge(done, sr);
       sr.status = options.dry_run ? "dry-run" : "ok";

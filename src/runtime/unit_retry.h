@@ -8,6 +8,7 @@
 #include <string>
 
 #include "plan/plan.h"
+#include "runtime/progress.h"
 #include "sluice/registry.h"
 #include "sluice/runner.h"
 
@@ -19,6 +20,7 @@ class RejectFile;
 struct UnitShared {
   RejectFile* rejects = nullptr;        // the whole step's reject file; null: the unit opens its own
   std::function<void()> source_opened;  // after an attempt has opened its source (and its snapshot)
+  ProgressPart progress;                // the step's line, this range's part of it
 };
 
 // Runs `unit` to its end and fills `result`; returns its exit code (0 when it succeeded).

@@ -17,8 +17,15 @@ bool loaded_rows_gone(Connection& target, const plan::UnitPlan& unit, const Chec
 }
 
 UnitRun::UnitRun(const Pipeline& p, const DriverRegistry& d, const plan::UnitPlan& u, const RunOptions& o, const std::string& run_id,
-                 RejectFile* rejects, std::function<void()> source_opened)
-    : pipeline_(p), drivers_(d), unit_(u), options_(o), run_id_(run_id), rejects_(rejects), source_opened_(std::move(source_opened)) {}
+                 RejectFile* rejects, std::function<void()> source_opened, ProgressPart progress)
+    : pipeline_(p),
+      drivers_(d),
+      unit_(u),
+      options_(o),
+      run_id_(run_id),
+      rejects_(rejects),
+      source_opened_(std::move(source_opened)),
+      progress_(progress) {}
 
 std::optional<Checkpoint> UnitRun::resume_point(Connection& target) {
   // Read back on every attempt: after a commit whose outcome was unknown (connection
@@ -67,9 +74,10 @@ void UnitRun::attempt(std::int64_t isolate_until, std::int64_t rejected_before, 
   auto reader = open_reader(*source_conn, cp);
   if (source_opened_) source_opened_();
   std::optional<std::int64_t> estimate;
-  if (options_.progress && unit_.extract.query.empty()) estimate = source_conn->estimate_rows(unit_.source_table);
-  Progress progress_line(options_.progress, unit_.name, estimate);
-  reader->report_progress_to(&progress_line);
+  const bool own_line = options_.progress && !progress_.line;
+  if (own_line && unit_.extract.query.empty()) estimate = source_conn->estimate_rows(unit_.source_table);
+  Progress progress_line(own_line, unit_.name, estimate);
+  reader->report_progress_to(progress_.line ? progress_ : ProgressPart{&progress_line, 0});
 
   if (options_.dry_run) {
     Batch batch(static_cast<std::size_t>(step.load.settings.batch_size));

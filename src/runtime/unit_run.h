@@ -7,6 +7,7 @@
 #include <string>
 
 #include "plan/plan.h"
+#include "runtime/progress.h"
 #include "runtime/load_loop.h"
 #include "sluice/connection.h"
 #include "sluice/registry.h"
@@ -23,7 +24,7 @@ bool loaded_rows_gone(Connection& target, const plan::UnitPlan& unit, const Chec
 class UnitRun {
  public:
   UnitRun(const Pipeline& p, const DriverRegistry& d, const plan::UnitPlan& u, const RunOptions& o, const std::string& run_id,
-          RejectFile* rejects, std::function<void()> source_opened = {});
+          RejectFile* rejects, std::function<void()> source_opened = {}, ProgressPart progress = {});
   // Resumes from the target's checkpoint. Rows before `isolate_until` (a row count) are
   // written in sub-batches that isolate refused rows; `rejected_before` counts the
   // unit's rejects so far. Fills `result` with what stays done (also when it throws).
@@ -43,6 +44,7 @@ class UnitRun {
   const std::string& run_id_;
   RejectFile* rejects_;
   std::function<void()> source_opened_;
+  ProgressPart progress_;  // of the step this unit is a key range of; else its own line
 };
 
 }  // namespace sluice::runtime

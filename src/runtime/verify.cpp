@@ -88,6 +88,7 @@ struct Side {
 
 struct Counts {
   std::int64_t source = 0, target = 0, differences = 0;
+  std::vector<std::string> shown;  // the differences reported (up to max_differences)
 };
 
 // Throws when a side repeats a key or does not return keys in ascending byte order: a
@@ -116,7 +117,10 @@ void compare_rows(const Pipeline& p, const std::string& unit, Side& src, Side& d
   std::int64_t position = 0;
   std::vector<Value> ks, kt, prev_s, prev_t;
   auto report = [&](const std::string& what) {
-    if (counts.differences++ < p.verify.max_differences) out << "  " << what << "\n";
+    if (counts.differences++ < p.verify.max_differences) {
+      out << "  " << what << "\n";
+      counts.shown.push_back(what);
+    }
   };
   auto key_of = [&](const Row& r, const std::vector<std::size_t>& idx, std::vector<Value>& k) {
     k.clear();
@@ -252,7 +256,12 @@ Value range_bound(std::int64_t base, std::int64_t width, std::int64_t range) {
   return v;  // NULL: open (past the integer range)
 }
 
-void print_counts(const Pipeline& p, const Counts& c, const std::string& how, std::ostream& out) {
+void print_counts(const Pipeline& p, const Counts& c, const std::string& how, std::ostream& out, nlohmann::json& step) {
+  step["status"] = c.differences ? "differ" : "equal";
+  step["source_rows"] = c.source;
+  step["target_rows"] = c.target;
+  step["differences"] = c.differences;
+  step["shown"] = c.shown;
   out << "  source rows " << c.source << ", target rows " << c.target << ", " << c.differences
       << (c.differences == 1 ? " difference" : " differences");
   if (c.differences > p.verify.max_differences) out << " (first " << p.verify.max_differences << " shown)";
@@ -260,7 +269,8 @@ void print_counts(const Pipeline& p, const Counts& c, const std::string& how, st
 }
 
 // One unit of the plan; true when the target differs from the source.
-bool verify_unit(const Pipeline& p, const DriverRegistry& drivers, const plan::UnitPlan& unit, std::ostream& out) {
+bool verify_unit(const Pipeline& p, const DriverRegistry& drivers, const plan::UnitPlan& unit, std::ostream& out, nlohmann::json& step_doc) {
+  step_doc = {{"step", unit.name}, {"target_table", unit.target_table.display()}};
   const StepConfig& step = *unit.step;
   Side src{drivers.connect(p.connections.at(step.extract.from)), unit.extract, unit.transforms, {}, {}};
   Side dst{drivers.connect(p.connections.at(step.load.to)), {}, {}, {}, {}};
@@ -280,6 +290,7 @@ bool verify_unit(const Pipeline& p, const DriverRegistry& drivers, const plan::U
   auto target_table = dst.conn->describe(unit.target_table);
   if (!target_table) {
     out << "step " << unit.name << ": target " << unit.target_table.display() << " does not exist\n";
+    step_doc["status"] = "target missing";
     return true;
   }
   dst.req.table = unit.target_table;
@@ -304,7 +315,8 @@ bool verify_unit(const Pipeline& p, const DriverRegistry& drivers, const plan::U
   if (!positional && p.verify.checksums) digests = digest_sides(src, dst, key_names);
   if (!digests) {
     compare_rows(p, unit.name, src, dst, src.req, dst.req, key_names, positional, counts, out);
-    print_counts(p, counts, "", out);
+    step_doc["method"] = "row by row";
+    print_counts(p, counts, "", out, step_doc);
     return counts.differences > 0;
   }
   const std::string how = " (checksums of " + std::to_string(digests->ranges) + " key range" + (digests->ranges == 1 ? "" : "s") +
@@ -326,30 +338,41 @@ bool verify_unit(const Pipeline& p, const DriverRegistry& drivers, const plan::U
       in_range.differences = counts.differences;
       compare_rows(p, unit.name, src, dst, sr, tr, key_names, false, in_range, out);
       counts.differences = in_range.differences;
+      counts.shown.insert(counts.shown.end(), in_range.shown.begin(), in_range.shown.end());
     }
     // The rows of the ranges not read again are the digests' counts.
     counts.source = digests->counts.source;
     counts.target = digests->counts.target;
   }
-  print_counts(p, counts, how, out);
+  step_doc["method"] = "checksums";
+  step_doc["checksum_ranges"] = digests->ranges;
+  step_doc["ranges_read_row_by_row"] = digests->differing.size();
+  print_counts(p, counts, how, out, step_doc);
   return counts.differences > 0;
 }
 
 }  // namespace
 
-int verify_pipeline(const Pipeline& p, const DriverRegistry& drivers, std::ostream& out) {
+int verify_pipeline(const Pipeline& p, const DriverRegistry& drivers, std::ostream& out, nlohmann::json& doc) {
   int differing_steps = 0;
+  doc["steps"] = nlohmann::json::array();
   try {
     // The run's own plan (without its write checks: verify only reads).
     plan::Options options;
     options.check_targets = false;
     options.objects = false;
-    for (const auto& unit : plan::plan_units(p, drivers, options))
-      if (verify_unit(p, drivers, unit, out)) ++differing_steps;
+    for (const auto& unit : plan::plan_units(p, drivers, options)) {
+      nlohmann::json step;
+      if (verify_unit(p, drivers, unit, out, step)) ++differing_steps;
+      doc["steps"].push_back(std::move(step));
+    }
   } catch (const Error& e) {
     out << "error: " << e.what() << "\n";
+    doc["error"] = e.what();
+    doc["differing_steps"] = differing_steps;
     return exit_code_for(e.error_class());
   }
+  doc["differing_steps"] = differing_steps;
   return differing_steps ? kExitFailed : kExitOk;
 }
 

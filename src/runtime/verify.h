@@ -5,6 +5,7 @@
 // order side by side and compared value by value. Where the columns have no canonical
 // text (floats, JSON) or neither database computes digests, the whole step is read so.
 // Streams; never holds a table in memory.
+#include <nlohmann/json.hpp>
 #include <ostream>
 
 #include "sluice/pipeline.h"
@@ -15,6 +16,8 @@ namespace sluice::runtime {
 
 // Prints per step the row counts and each differing key (up to max_differences);
 // returns 0 when every step matches, 1 on any difference (SPEC §1 codes otherwise).
-int verify_pipeline(const Pipeline& pipeline, const DriverRegistry& drivers, std::ostream& out);
+// `doc` gets the same as {"steps": [{step, status, source_rows, target_rows, differences,
+// shown, method, ...}], "differing_steps", "error"} for --log-format json.
+int verify_pipeline(const Pipeline& pipeline, const DriverRegistry& drivers, std::ostream& out, nlohmann::json& doc);
 
 }  // namespace sluice::runtime

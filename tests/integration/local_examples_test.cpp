@@ -98,8 +98,9 @@ TEST(LocalExamples, ComposeAndKubernetesManifestsRunWhatTheySay) {
   EXPECT_NE(joined(services["seed"]["command"]).find("/pipelines/ci_seed.yaml"), std::string::npos);
   EXPECT_NE(joined(services["migrate"]["command"]).find("sluice copy"), std::string::npos);
   const std::string sync = joined(services["sync"]["command"]);
-  for (const char* part : {"--every", "--health-file /tmp/health.json"}) EXPECT_NE(sync.find(part), std::string::npos) << sync;
+  for (const char* part : {"--every", "--health-file /tmp/health.json", "--listen 0.0.0.0:9187"}) EXPECT_NE(sync.find(part), std::string::npos) << sync;
   EXPECT_NE(joined(services["sync"]["healthcheck"]["test"]).find("/tmp/health.json"), std::string::npos);
+  EXPECT_EQ(services["sync"]["ports"][0].as<std::string>(), "127.0.0.1:9187:9187") << "the metrics port published on loopback only";
   EXPECT_EQ(services["sync"]["depends_on"]["migrate"]["condition"].as<std::string>(""), "service_completed_successfully");
 
   auto container_of = [](const YAML::Node& pod_spec) { return pod_spec["containers"][0]; };

@@ -88,3 +88,64 @@ TEST(LocalJsonLogs, RunFailedRunAndBadFileAreAllJsonLines) {
   EXPECT_EQ(run_split("validate --log-format json " + dir.file("p.yaml"), dir, out, err), 0);
   EXPECT_EQ(json_lines(out, "stdout").size(), 1u) << out;
 }
+
+TEST(LocalJsonLogs, PlanVerifyAndStateReportOneJsonLinePerStepAndTheTotals) {
+  test::TempDir dir;
+  test::sqlite_exec(dir.file("src.db"), "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT, n REAL); INSERT INTO t VALUES (1, 'a', 1.5), (2, 'b', 2.5)");
+  test::write_file(dir.file("p.yaml"), "version: 1\nname: reports\nconnections:\n  src: {url: sqlite:src.db}\n  dst: {url: sqlite:dst.db}\n"
+                                       "steps:\n  - {name: copy, extract: {from: src, table: t}, load: {to: dst, table: t_copy}}\n");
+  std::string out, err;
+  ASSERT_EQ(run_split("plan --log-format json " + dir.file("p.yaml"), dir, out, err), 0) << out << err;
+  auto plan = json_lines(out, "stdout");
+  ASSERT_EQ(plan.size(), 2u) << out;
+  EXPECT_EQ(plan[0].value("step", ""), "copy") << out;
+  EXPECT_EQ(plan[0]["target"].value("table", ""), "t_copy") << out;
+  EXPECT_EQ(plan[0].value("rows_estimate", -1), 2) << out;
+  EXPECT_EQ(plan[0]["ddl"].value("action", ""), "create") << out;
+  EXPECT_NE(plan[0]["ddl"]["statements"][0].get<std::string>().find("CREATE TABLE"), std::string::npos) << out;
+  ASSERT_EQ(plan[0]["columns"].size(), 3u) << out;
+  EXPECT_EQ(plan[0]["columns"][0].value("name", ""), "id") << out;
+  EXPECT_TRUE(plan[0]["columns"][0]["lossy"].is_null()) << out;
+  EXPECT_EQ(plan[1].value("lossy_conversions", -1), 0) << out;
+  EXPECT_EQ(plan[1].value("exit_code", -1), 0) << out;
+  for (const auto& line : json_lines(err, "stderr")) EXPECT_TRUE(line.contains("run_id") || line.contains("msg")) << err;
+
+  ASSERT_EQ(run_split("run --log-format json " + dir.file("p.yaml"), dir, out, err), 0) << out << err;
+  ASSERT_EQ(run_split("state --log-format json " + dir.file("p.yaml"), dir, out, err), 0) << out << err;
+  auto state = json_lines(out, "stdout");
+  ASSERT_EQ(state.size(), 2u) << out;
+  EXPECT_EQ(state[0].value("step", ""), "copy") << out;
+  EXPECT_EQ(state[0].value("rows", -1), 2) << out;
+  EXPECT_TRUE(state[0].value("completed", false)) << out;
+
+  ASSERT_EQ(run_split("verify --log-format json " + dir.file("p.yaml"), dir, out, err), 0) << out << err;
+  auto equal = json_lines(out, "stdout");
+  ASSERT_EQ(equal.size(), 2u) << out;
+  EXPECT_EQ(equal[0].value("status", ""), "equal") << out;
+  EXPECT_EQ(equal[0].value("source_rows", -1), 2) << out;
+  EXPECT_EQ(equal[1].value("differing_steps", -1), 0) << out;
+
+  test::sqlite_exec(dir.file("dst.db"), "UPDATE t_copy SET v = 'changed' WHERE id = 2");
+  ASSERT_EQ(run_split("verify --log-format json " + dir.file("p.yaml"), dir, out, err), 1) << out << err;
+  auto differ = json_lines(out, "stdout");
+  ASSERT_EQ(differ.size(), 2u) << out;
+  EXPECT_EQ(differ[0].value("status", ""), "differ") << out;
+  EXPECT_EQ(differ[0].value("level", ""), "warn") << out;
+  EXPECT_EQ(differ[0].value("differences", -1), 1) << out;
+  ASSERT_EQ(differ[0]["shown"].size(), 1u) << out;
+  EXPECT_NE(differ[0]["shown"][0].get<std::string>().find("2"), std::string::npos) << out;
+  EXPECT_EQ(differ[1].value("exit_code", -1), 1) << out;
+
+  ASSERT_EQ(run_split("state --log-format json --reset copy " + dir.file("p.yaml"), dir, out, err), 0) << out << err;
+  auto cleared = json_lines(out, "stdout");
+  ASSERT_EQ(cleared.size(), 1u) << out;
+  EXPECT_EQ(cleared[0]["cleared"][0].value("step", ""), "copy") << out;
+
+  // A plan that fails (the source table is gone): one error line, exit code as in text.
+  test::sqlite_exec(dir.file("src.db"), "DROP TABLE t");
+  EXPECT_NE(run_split("plan --log-format json " + dir.file("p.yaml"), dir, out, err), 0) << out << err;
+  auto failed = json_lines(out, "stdout");
+  ASSERT_EQ(failed.size(), 1u) << out;
+  EXPECT_EQ(failed[0].value("level", ""), "error") << out;
+  EXPECT_TRUE(failed[0].contains("error")) << out;
+}

@@ -115,3 +115,26 @@ TEST(Parallel, RefusedRowsOfEveryRangeGoToTheOneRejectFile) {
     EXPECT_NE(rejects.find(id), std::string::npos) << id << " in " << rejects;
   EXPECT_EQ(rejects.find("@r"), std::string::npos) << "rejects name the step, not its ranges: " << rejects;
 }
+
+TEST(Parallel, ASplitStepDrawsOneProgressLineForAllItsRanges) {
+  SLUICE_REQUIRE_SERVER(pg_url, "SLUICE_TEST_PG_URL");
+  test::PgClient pg(pg_url);
+  pg.exec("DROP TABLE IF EXISTS par_prog_src; DROP TABLE IF EXISTS par_prog_dst");
+  pg.exec("CREATE TABLE par_prog_src AS SELECT g AS id, 'row ' || g AS v FROM generate_series(1, 60000) g; "
+          "ALTER TABLE par_prog_src ADD PRIMARY KEY (id); ANALYZE par_prog_src");
+  pg.forget_pipeline("par-prog");
+  test::TempDir dir;
+  test::write_file(dir.file("p.yaml"), split_pipeline("par-prog", pg_url, "par_prog_src", pg_url, "par_prog_dst", ", parallel: 3"));
+  std::string out;
+  // script(1) gives the run a pseudo-terminal; its output is what the terminal received.
+  ASSERT_EQ(test::run_command("TERM=xterm script -qec '" + std::string(SLUICE_BINARY) + " run " + dir.file("p.yaml") + "' /dev/null", &out), 0)
+      << out;
+  // One line named after the step (not its ranges), against the table's estimate.
+  EXPECT_NE(out.find("copy: "), std::string::npos) << out;
+  EXPECT_NE(out.find(" / ~60000 rows"), std::string::npos) << out;
+  EXPECT_EQ(out.find("\033[Kcopy@r"), std::string::npos) << "a line per range: " << out;
+  const auto summary = out.find("copy  ok      60000");
+  ASSERT_NE(summary, std::string::npos) << out;
+  EXPECT_GT(summary, out.rfind("rows/s, ")) << "the summary comes after the progress line";
+  EXPECT_EQ(pg.scalar("SELECT count(*) FROM par_prog_dst"), "60000");
+}

@@ -41,6 +41,22 @@ const char* kUsage =
     "sluice <command> --help for the options of a command; sluice --version\n";
 
 
+// plan/verify/state with --log-format json: one line per step, then one with the totals
+// (and the error, if any) and the exit code. print_json_line masks secrets.
+void print_report_lines(const std::string& command, const Pipeline& pipeline, int code, nlohmann::json& doc) {
+  for (auto& step : doc["steps"]) {
+    const std::string name = step.contains("step") ? step["step"].get<std::string>() : "";
+    const bool bad = command == "verify" && step.value("status", "") != "equal";
+    print_json_line(bad ? "warn" : "info", command + " step " + name, step, std::cout);
+  }
+  doc.erase("steps");
+  doc["pipeline"] = pipeline.name;
+  doc["exit_code"] = code;
+  std::string msg = command + (code == 0 ? ": done" : ": exit " + std::to_string(code));
+  if (doc.contains("error")) msg = command + ": " + doc["error"].get<std::string>();
+  print_json_line(code == 0 ? "info" : "error", msg, doc, std::cout);
+}
+
 }  // namespace
 
 po::options_description common_options() {
@@ -53,14 +69,15 @@ po::options_description common_options() {
 
 po::options_description run_options() {
   po::options_description d("run options");
-  d.add_options()("step", po::value<std::vector<std::string>>()->composing(), "run only this step (repeatable)")(
-      "dry-run", "extract and transform, load nothing")("fresh", "ignore saved checkpoints")(
-      "report", po::value<std::string>(), "write the run report as JSON to FILE")(
+  d.add_options()("step", po::value<std::vector<std::string>>()->composing(), "run only this step (repeatable; default: every step)")(
+      "dry-run", "extract and transform, load nothing (default: off)")("fresh", "ignore saved checkpoints and load from the start (default: off)")(
+      "report", po::value<std::string>(), "write the run report as JSON to FILE (default: none)")(
       "progress", po::value<std::string>()->default_value("auto"), "auto | always | never (auto: only on a TTY)")(
       "parallel", po::value<int>()->default_value(1), "run up to N steps at once (a run of one table: N key ranges)")(
-      "shard", po::value<std::string>(), "K/N: do shard K (0-based) of N; N runs with K = 0..N-1 do one run's work")(
-      "every", po::value<std::string>(), "service mode: run again on this schedule (30s, 5m, 1h) until SIGTERM")(
-      "health-file", po::value<std::string>(), "service mode: JSON status of the last pass, rewritten atomically after each");
+      "shard", po::value<std::string>(), "K/N: do shard K (0-based) of N; N runs with K = 0..N-1 do one run's work (default: the whole run)")(
+      "every", po::value<std::string>(), "service mode: run again on this schedule (30s, 5m, 1h) until SIGTERM (default: run once)")(
+      "health-file", po::value<std::string>(), "service mode: JSON status of the last pass, rewritten atomically after each (default: none)")(
+      "listen", po::value<std::string>(), "service mode: serve /healthz and /metrics (Prometheus) on HOST:PORT, e.g. 127.0.0.1:9187 (default: none)");
   return d;
 }
 
@@ -152,6 +169,19 @@ int run_command(const Pipeline& loaded, const DriverRegistry& drivers, const po:
       return kExitUsage;
     }
   }
+  if (vm.count("listen")) {
+    service.listen = runtime::parse_listen_address(vm["listen"].as<std::string>());
+    if (!service.listen) {
+      print_problem("sluice run: --listen must be HOST:PORT (127.0.0.1:9187, [::1]:9187, 0.0.0.0:0 for any free port), got '" +
+                    vm["listen"].as<std::string>() + "'");
+      return kExitUsage;
+    }
+    if (service.every.count() == 0) {
+      print_problem("sluice run: --listen goes with --every (service mode)");
+      return kExitUsage;
+    }
+  }
+  service.pipeline = pipeline->name;
   runtime::install_stop_handlers();
   // The summary (text, or one JSON line) and the report of a finished run or pass.
   auto finish = [&](RunResult& result) {
@@ -170,10 +200,15 @@ int run_command(const Pipeline& loaded, const DriverRegistry& drivers, const po:
     else spdlog::error("run {} failed (exit {})", result.run_id, result.exit_code);
   };
   if (service.every.count() > 0) {
-    return runtime::run_service(service, [&] { return Runner(*pipeline, drivers, ro).run(); }, [&](const RunResult& r) {
+    try {
+      return runtime::run_service(service, [&] { return Runner(*pipeline, drivers, ro).run(); }, [&](const RunResult& r) {
       RunResult copy = r;
       finish(copy);
     });
+    } catch (const Error& e) {
+      print_problem("sluice run: " + std::string(e.what()));
+      return exit_code_for(e.error_class());
+    }
   }
   RunResult result = Runner(*pipeline, drivers, ro).run();
   finish(result);
@@ -192,7 +227,7 @@ int main(int argc, char** argv) {
   if (command == "run") {
     opts.add(run_options());
   } else if (command == "state") {
-    opts.add_options()("reset", po::value<std::string>(), "clear the checkpoint of STEP")("reset-all", "clear every checkpoint of the pipeline");
+    opts.add_options()("reset", po::value<std::string>(), "clear the checkpoints of STEP (its tables and ranges too)")("reset-all", "clear every checkpoint of the pipeline");
   } else if (command != "validate" && command != "plan" && command != "verify") {
     std::cerr << "sluice: unknown command '" << command << "'\n" << kUsage;
     return kExitUsage;
@@ -247,11 +282,16 @@ int main(int argc, char** argv) {
   if (command == "plan" || command == "verify" || command == "state") {
     // Collected, then printed with secrets masked (an error text can quote a server's).
     std::ostringstream out;
+    nlohmann::json doc = nlohmann::json::object();
     int code = 0;
-    if (command == "plan") code = plan_command(*pipeline, drivers, out);
-    else if (command == "verify") code = runtime::verify_pipeline(*pipeline, drivers, out);
-    else code = state_command(*pipeline, drivers, vm.count("reset") ? vm["reset"].as<std::string>() : "", vm.count("reset-all") > 0, out);
-    std::cout << redact::apply(out.str());
+    if (command == "plan") code = plan_command(*pipeline, drivers, out, doc);
+    else if (command == "verify") code = runtime::verify_pipeline(*pipeline, drivers, out, doc);
+    else code = state_command(*pipeline, drivers, vm.count("reset") ? vm["reset"].as<std::string>() : "", vm.count("reset-all") > 0, out, doc);
+    if (!json_logs()) {
+      std::cout << redact::apply(out.str());
+      return code;
+    }
+    print_report_lines(command, *pipeline, code, doc);
     return code;
   }
 

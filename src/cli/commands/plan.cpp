@@ -72,16 +72,26 @@ std::string lossy(const TypeInfo& from, const TypeInfo& to) {
 }
 
 // What load.on_schema_change will do with a source that no longer matches the table.
-void schema_change_lines(const plan::UnitPlan& u, const Schema& loaded, const Schema& existing, Connection& dst, std::ostream& out) {
+void schema_change_lines(const plan::UnitPlan& u, const Schema& loaded, const Schema& existing, Connection& dst, std::ostream& out,
+                         nlohmann::json& step) {
   const SchemaChange change = compare_to_target(loaded, existing);
+  if (!change.added.empty() || !change.unfilled.empty()) {
+    nlohmann::json added = nlohmann::json::array();
+    for (std::size_t i : change.added) added.push_back(loaded.columns[i].name);
+    step["schema_change"] = {{"added", added}, {"unfilled", change.unfilled}, {"on_schema_change", to_string(u.step->load.on_schema_change)},
+                             {"statements", nlohmann::json::array()}};
+  }
   if (!change.added.empty()) {
     out << "  schema change: the source has column(s) the target lacks: " << describe_added(loaded, change) << "\n";
     switch (u.step->load.on_schema_change) {
       case OnSchemaChange::fail: out << "          on_schema_change: fail -- run stops before writing\n"; break;
       case OnSchemaChange::add_columns:
-        for (std::size_t i : change.added)
-          out << "          ALTER TABLE " << u.target_table.display() << " ADD COLUMN " << loaded.columns[i].name << " "
-              << dst.column_type_sql(loaded.columns[i].type) << ";   -- on_schema_change: add_columns\n";
+        for (std::size_t i : change.added) {
+          const std::string alter = "ALTER TABLE " + u.target_table.display() + " ADD COLUMN " + loaded.columns[i].name + " " +
+                                    dst.column_type_sql(loaded.columns[i].type);
+          out << "          " << alter << ";   -- on_schema_change: add_columns\n";
+          step["schema_change"]["statements"].push_back(alter);
+        }
         break;
       case OnSchemaChange::ignore: out << "          on_schema_change: ignore -- they are not loaded\n"; break;
     }
@@ -114,8 +124,9 @@ std::string resume_line(const plan::UnitPlan& u) {
 
 }  // namespace
 
-int plan_command(const Pipeline& p, const DriverRegistry& drivers, std::ostream& out) {
+int plan_command(const Pipeline& p, const DriverRegistry& drivers, std::ostream& out, nlohmann::json& doc) {
   int flagged = 0, unmigrated = 0;
+  doc["steps"] = nlohmann::json::array();
   try {
     // The same plan run makes, with the same checks: names that fit, one writer per table.
     const auto units = plan::plan_units(p, drivers, {});
@@ -131,6 +142,13 @@ int plan_command(const Pipeline& p, const DriverRegistry& drivers, std::ostream&
       Connection& dst = connection(step.load.to);
       const TableRef& to = u.target_table;
       out << "step " << u.name << "\n";
+      nlohmann::json sj = {{"step", u.name},
+                           {"source", {{"connection", step.extract.from}, {"url", p.connections.at(step.extract.from).display()},
+                                       {"table", step.extract.query.empty() ? nlohmann::json(u.source_table.display()) : nlohmann::json(nullptr)},
+                                       {"query", !step.extract.query.empty()}}},
+                           {"target", {{"connection", step.load.to}, {"url", p.connections.at(step.load.to).display()}, {"table", to.display()}}},
+                           {"mode", to_string(step.load.mode)}, {"create", to_string(step.load.create)}, {"resume", resume_line(u)},
+                           {"rows_estimate", nullptr}};
       out << "  source: " << p.connections.at(step.extract.from).display() << " "
           << (step.extract.query.empty() ? u.source_table.display() : "(query)") << "\n";
       out << "  target: " << p.connections.at(step.load.to).display() << " " << to.display() << "\n";
@@ -138,26 +156,34 @@ int plan_command(const Pipeline& p, const DriverRegistry& drivers, std::ostream&
       if (step.extract.query.empty()) {
         auto est = src.estimate_rows(u.source_table);
         out << "  rows:   " << (est ? "about " + std::to_string(*est) : std::string("unknown")) << "\n";
+        if (est) sj["rows_estimate"] = *est;
       } else {
         out << "  rows:   unknown (query)\n";
       }
       out << "  resume: " << resume_line(u) << "\n";
-      if (u.parts > 1)
+      if (u.parts > 1) {
         out << "  split:  " << u.parts << " key ranges of " << u.split_column << ", read under one snapshot and loaded side by side\n";
+        sj["split"] = {{"ranges", u.parts}, {"column", u.split_column}};
+      }
       const Schema& in = u.source_schema;
       const Schema& schema = u.load.schema;
       std::vector<std::string> not_migrated;
       auto existing = dst.describe(to);
       if (existing && step.load.create != CreateMode::always) {
         out << "  ddl:    none (target exists)\n";
-        schema_change_lines(u, schema, *existing, dst, out);
+        sj["ddl"] = {{"action", "none: the target exists"}, {"statements", nlohmann::json::array()}};
+        schema_change_lines(u, schema, *existing, dst, out, sj);
       } else if (step.load.create == CreateMode::never) {
         out << "  ddl:    none (create: never) -- the target does not exist: run would fail\n";
+        sj["ddl"] = {{"action", "none: create never, and the target does not exist; run would fail"}, {"statements", nlohmann::json::array()}};
       } else {
         const TableDdl ddl = dst.table_ddl(to, schema, u.load.key, u.load.objects);
         out << "  ddl:    " << ddl.create_table << ";\n";
         for (const auto& statement : ddl.with_table) out << "          " << statement << ";\n";
         for (const auto& statement : ddl.after_load) out << "          " << statement << ";   -- after the load\n";
+        nlohmann::json statements = {ddl.create_table};
+        for (const auto& statement : ddl.with_table) statements.push_back(statement);
+        sj["ddl"] = {{"action", "create"}, {"statements", statements}, {"after_load", ddl.after_load}};
         not_migrated.insert(not_migrated.end(), ddl.not_migrated.begin(), ddl.not_migrated.end());
       }
       out << "  columns:\n";
@@ -173,23 +199,31 @@ int plan_command(const Pipeline& p, const DriverRegistry& drivers, std::ostream&
         // A query's text column has no declared length to compare with (it is what the
         // expression yields); only a declared one can be narrowed.
         if (why == "text length" && !step.extract.query.empty() && from_t.length == 0) why.clear();
-        out << "    " << c.name << ": " << (from_t.native.empty() ? describe(from_t) : from_t.native) << " -> " << target_sql;
+        const std::string source_type = from_t.native.empty() ? describe(from_t) : from_t.native;
+        out << "    " << c.name << ": " << source_type << " -> " << target_sql;
         if (!why.empty()) { out << "   [LOSSY: " << why << "]"; ++flagged; }
+        sj["columns"].push_back({{"name", c.name}, {"source_type", source_type}, {"target_type", target_sql},
+                                 {"lossy", why.empty() ? nlohmann::json(nullptr) : nlohmann::json(why)}});
         out << "\n";
       }
       // Only a table sluice creates gets the source's objects; what it cannot give is said.
       if (!existing || step.load.create == CreateMode::always) {
         not_migrated.insert(not_migrated.begin(), u.not_migrated.begin(), u.not_migrated.end());
         for (const auto& what : not_migrated) out << "  not migrated: " << what << "\n";
+        sj["not_migrated"] = not_migrated;
         unmigrated += static_cast<int>(not_migrated.size());
       }
+      doc["steps"].push_back(std::move(sj));
     }
   } catch (const Error& e) {
     out << "error: " << e.what() << "\n";
+    doc["error"] = e.what();
     return exit_code_for(e.error_class());
   }
   out << (flagged ? std::to_string(flagged) + " lossy conversion(s) flagged\n" : "no lossy conversions\n");
   if (unmigrated) out << unmigrated << " source object(s) not migrated\n";
+  doc["lossy_conversions"] = flagged;
+  doc["objects_not_migrated"] = unmigrated;
   return 0;
 }
 
