@@ -52,6 +52,45 @@ std::string joined(const YAML::Node& seq) {
 
 }  // namespace
 
+// The README's tour pipeline is one a reader can run: it validates, and its SQLite step runs.
+TEST(LocalExamples, TheReadmeTourRuns) {
+  const std::string readme = test::read_file(std::string(SLUICE_SOURCE_DIR) + "/README.md");
+  const auto begin = readme.find("```yaml\n# tour.yaml\n");
+  ASSERT_NE(begin, std::string::npos) << "the README's tour lost its pipeline";
+  const auto body = begin + std::string("```yaml\n").size();
+  std::string yaml = readme.substr(body, readme.find("```", body) - body);
+  const std::string folder = "csv:pipelines/fixtures";
+  ASSERT_NE(yaml.find(folder), std::string::npos) << yaml;
+  yaml.replace(yaml.find(folder), folder.size(), "csv:" + std::string(SLUICE_SOURCE_DIR) + "/pipelines/fixtures");
+  test::TempDir dir;
+  test::write_file(dir.file("tour.yaml"), yaml);
+  std::string out;
+  ASSERT_EQ(test::run_command("cd " + dir.path() + " && PG_PASSWORD=x " + SLUICE_BINARY + " validate tour.yaml", &out), 0) << out;
+  ASSERT_EQ(test::run_command("cd " + dir.path() + " && mkdir -p out && PG_PASSWORD=x " + SLUICE_BINARY + " run tour.yaml --step customers", &out), 0) << out;
+  EXPECT_EQ(test::sqlite_scalar(dir.file("out/tour.db"), "SELECT count(*) FROM customers WHERE length(contact_email) = 64"), "6") << out;
+}
+
+// Every option of every command says its default (or that it has none) in --help.
+TEST(LocalExamples, HelpNamesTheDefaultOfEveryOption) {
+  for (const char* command : {"run", "plan", "verify", "state", "validate", "copy", "discover"}) {
+    std::string out;
+    ASSERT_EQ(test::run_command(std::string(SLUICE_BINARY) + " " + command + " --help", &out), 0) << command;
+    // One block per option: its line and the indented lines that continue it.
+    std::vector<std::string> blocks;
+    std::istringstream in(out);
+    for (std::string line; std::getline(in, line);) {
+      if (line.rfind("  -", 0) == 0) blocks.push_back(line);
+      else if (!blocks.empty() && line.rfind("      ", 0) == 0) blocks.back() += line;
+    }
+    EXPECT_GT(blocks.size(), 3u) << command << ":\n" << out;
+    for (const auto& b : blocks) {
+      if (b.find("--help") != std::string::npos) continue;
+      EXPECT_TRUE(b.find("(=") != std::string::npos || b.find("default") != std::string::npos || b.find("required") != std::string::npos)
+          << command << ": no default in: " << b;
+    }
+  }
+}
+
 TEST(LocalExamples, EveryPipelineValidatesAndTheLocalOnesRun) {
   const auto files = pipeline_files();
   std::set<std::string> names;

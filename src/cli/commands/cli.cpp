@@ -227,7 +227,7 @@ int main(int argc, char** argv) {
   if (command == "run") {
     opts.add(run_options());
   } else if (command == "state") {
-    opts.add_options()("reset", po::value<std::string>(), "clear the checkpoints of STEP (its tables and ranges too)")("reset-all", "clear every checkpoint of the pipeline");
+    opts.add_options()("reset", po::value<std::string>(), "clear the checkpoints of STEP, its tables and ranges too (default: show them)")("reset-all", "clear every checkpoint of the pipeline (default: off)");
   } else if (command != "validate" && command != "plan" && command != "verify") {
     std::cerr << "sluice: unknown command '" << command << "'\n" << kUsage;
     return kExitUsage;

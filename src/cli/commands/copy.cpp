@@ -105,13 +105,13 @@ std::string pipeline_yaml(const CopyArgs& a, std::string& src_password, std::str
 
 int copy_command(int argc, char** argv) {
   po::options_description copy_opts("copy options");
-  copy_opts.add_options()("table", po::value<std::string>(), "copy this table (loaded under the same name)")(
-      "tables", po::value<std::vector<std::string>>()->composing(), "copy the tables matching GLOB (repeatable)")(
-      "exclude", po::value<std::vector<std::string>>()->composing(), "leave out the tables matching GLOB (repeatable)")(
+  copy_opts.add_options()("table", po::value<std::string>(), "copy this table, loaded under the same name (required unless --tables)")(
+      "tables", po::value<std::vector<std::string>>()->composing(), "copy the tables matching GLOB (repeatable; required unless --table)")(
+      "exclude", po::value<std::vector<std::string>>()->composing(), "leave out the tables matching GLOB (repeatable; default: none)")(
       "schema", po::value<std::string>(), "the source schema to read (default: the connection's own)")(
       "mode", po::value<std::string>()->default_value("append"), "append | truncate | replace | upsert")(
       "create", po::value<std::string>()->default_value("if_missing"), "if_missing | never | always")(
-      "print-pipeline", "write the equivalent pipeline file to stdout instead of running it");
+      "print-pipeline", "write the equivalent pipeline file to stdout instead of running it (default: off)");
   auto opts = common_options();
   opts.add(copy_opts).add(run_options());
   po::options_description hidden;

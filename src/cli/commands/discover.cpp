@@ -43,7 +43,7 @@ void print_table(const TableRef& t, const Schema& s, std::optional<std::int64_t>
 
 int discover_command(int argc, char** argv) {
   po::options_description opts = common_options();
-  opts.add_options()("json", "print one JSON document")("schema", po::value<std::string>(), "the schema to list (default: the connection's own)");
+  opts.add_options()("json", "print one JSON document (default: text)")("schema", po::value<std::string>(), "the schema to list (default: the connection's own)");
   po::options_description hidden;
   hidden.add_options()("url", po::value<std::string>());
   po::options_description all;
