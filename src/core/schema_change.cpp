@@ -6,9 +6,10 @@ SchemaChange compare_to_target(const Schema& loaded, const Schema& target) {
   SchemaChange change;
   for (std::size_t i = 0; i < loaded.columns.size(); ++i)
     if (!target.index_of(loaded.columns[i].name)) change.added.push_back(i);
-  for (const auto& c : target.columns)
-    if (!loaded.index_of(c.name) && !c.nullable && !c.identity && c.default_value.kind == ColumnDefault::Kind::none)
-      change.unfilled.push_back(c.name);
+  for (const auto& c : target.columns) {
+    if (loaded.index_of(c.name) || c.identity || c.default_value.kind != ColumnDefault::Kind::none) continue;
+    (c.nullable ? change.removed : change.unfilled).push_back(c.name);
+  }
   return change;
 }
 

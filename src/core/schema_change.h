@@ -13,7 +13,10 @@ namespace sluice {
 struct SchemaChange {
   std::vector<std::size_t> added;     // indices into the loaded columns: not in the target
   std::vector<std::string> unfilled;  // target columns the load gives no value, NOT NULL without default
-  bool empty() const { return added.empty() && unfilled.empty(); }
+  // Target columns the source no longer gives that new rows would leave NULL (nullable,
+  // no default, not identity): a column dropped at the source.
+  std::vector<std::string> removed;
+  bool empty() const { return added.empty() && unfilled.empty() && removed.empty(); }
 };
 
 SchemaChange compare_to_target(const Schema& loaded, const Schema& target);

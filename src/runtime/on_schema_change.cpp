@@ -22,10 +22,23 @@ std::vector<std::size_t> apply_schema_change(Connection& target, const plan::Uni
                                     "no longer gives: " + names + "; nothing was written (give them a default, or a transform that fills them)");
   }
   const std::string added = describe_added(loaded, change);
+  // A column dropped at the source is never passed over in silence.
+  std::string removed;
+  for (const auto& n : change.removed) removed += (removed.empty() ? "" : ", ") + n;
+  if (load.on_schema_change == OnSchemaChange::fail) {
+    std::string what;
+    if (!added.empty()) what = "the source has column(s) that target " + table + " lacks: " + added;
+    if (!removed.empty())
+      what += (what.empty() ? "" : "; ") + std::string("target ") + table + " has column(s) the source no longer gives (new rows would get NULL): " + removed;
+    throw Error(ErrorClass::config, "step " + u.name + ": " + what +
+                                    "; nothing was written (load on_schema_change: add_columns adds new columns, ignore loads what both have)");
+  }
+  if (!removed.empty())
+    spdlog::warn("step {}: target {} has column(s) the source no longer gives: {}; new rows get NULL there (on_schema_change: {})", u.name,
+                 table, removed, to_string(load.on_schema_change));
+  if (change.added.empty()) return {};
   switch (load.on_schema_change) {
-    case OnSchemaChange::fail:
-      throw Error(ErrorClass::config, "step " + u.name + ": the source has column(s) that target " + table + " lacks: " + added +
-                                      "; nothing was written (load on_schema_change: add_columns adds them, ignore loads the others)");
+    case OnSchemaChange::fail: break;  // thrown above
     case OnSchemaChange::add_columns: {
       std::vector<Column> columns;
       for (std::size_t i : change.added) columns.push_back(loaded.columns[i]);

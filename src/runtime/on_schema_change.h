@@ -3,7 +3,8 @@
 // already exists: the source's new columns stop the run (fail, the default, naming
 // them), are added to the table (add_columns, typed as `create` would type them), or are
 // left out of the load (ignore). A target column that must be filled and that the source
-// no longer gives stops the run in every mode: it is never silently left empty.
+// no longer gives stops the run in every mode: it is never silently left empty. One the
+// source dropped that may be NULL stops it under fail and is warned of otherwise.
 #include <cstddef>
 #include <vector>
 

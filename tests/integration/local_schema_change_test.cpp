@@ -65,3 +65,27 @@ TEST(LocalSchemaChange, ATargetColumnNothingFillsStopsTheRunInEveryMode) {
   EXPECT_NE(out.find("NOT NULL column(s) without a default that the source no longer gives: region"), std::string::npos) << out;
   EXPECT_EQ(test::sqlite_scalar(dir.file("ignore.db"), "SELECT count(*) FROM t"), "0");
 }
+
+TEST(LocalSchemaChange, AColumnTheSourceDroppedFailsNamedOrIsWarnedOf) {
+  test::TempDir dir;
+  test::sqlite_exec(dir.file("src.db"), "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT, note TEXT); INSERT INTO t VALUES (1, 'a', 'n1')");
+  for (const std::string mode : {"", "ignore"}) {
+    const std::string name = mode.empty() ? "fail" : mode;
+    test::write_file(dir.file(name + ".yaml"), pipeline(name, mode));
+    std::string out;
+    ASSERT_EQ(test::run_command(sluice_cmd("run " + dir.file(name + ".yaml")), &out), 0) << out;
+  }
+  test::sqlite_exec(dir.file("src.db"), "ALTER TABLE t DROP COLUMN note; INSERT INTO t VALUES (2, 'b')");
+
+  std::string out;
+  ASSERT_EQ(test::run_command(sluice_cmd("plan " + dir.file("fail.yaml")), &out), 0) << out;
+  EXPECT_NE(out.find("schema change: target column note is no longer in the source: new rows get NULL -- on_schema_change: fail, run stops"),
+            std::string::npos) << out;
+  EXPECT_EQ(test::run_command(sluice_cmd("run " + dir.file("fail.yaml")), &out), 1) << out;
+  EXPECT_NE(out.find("has column(s) the source no longer gives (new rows would get NULL): note; nothing was written"), std::string::npos) << out;
+  EXPECT_EQ(test::sqlite_scalar(dir.file("fail.db"), "SELECT count(*) FROM t"), "1");
+
+  ASSERT_EQ(test::run_command(sluice_cmd("run " + dir.file("ignore.yaml")), &out), 0) << out;
+  EXPECT_NE(out.find("has column(s) the source no longer gives: note; new rows get NULL there (on_schema_change: ignore)"), std::string::npos) << out;
+  EXPECT_EQ(test::sqlite_scalar(dir.file("ignore.db"), "SELECT group_concat(id || ':' || coalesce(note, 'NULL'), ',') FROM t ORDER BY id"), "1:n1,2:NULL");
+}

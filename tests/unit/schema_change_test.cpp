@@ -24,8 +24,10 @@ TEST(SchemaChange, NewSourceColumnsAndTargetColumnsNothingFills) {
   const SchemaChange change = compare_to_target(loaded, target);
   ASSERT_EQ(change.added.size(), 1u);
   EXPECT_EQ(change.added[0], 2u);
-  // A nullable column, an identity and one with a default fill themselves.
+  // An identity and a column with a default fill themselves; a nullable one the source
+  // no longer gives is named (new rows would get NULL); a NOT NULL one stops every mode.
   EXPECT_EQ(change.unfilled, std::vector<std::string>{"region"});
+  EXPECT_EQ(change.removed, std::vector<std::string>{"note"});
   EXPECT_FALSE(change.empty());
   EXPECT_TRUE(compare_to_target(loaded, loaded).empty());
 }

@@ -75,10 +75,10 @@ std::string lossy(const TypeInfo& from, const TypeInfo& to) {
 void schema_change_lines(const plan::UnitPlan& u, const Schema& loaded, const Schema& existing, Connection& dst, std::ostream& out,
                          nlohmann::json& step) {
   const SchemaChange change = compare_to_target(loaded, existing);
-  if (!change.added.empty() || !change.unfilled.empty()) {
+  if (!change.empty()) {
     nlohmann::json added = nlohmann::json::array();
     for (std::size_t i : change.added) added.push_back(loaded.columns[i].name);
-    step["schema_change"] = {{"added", added}, {"unfilled", change.unfilled}, {"on_schema_change", to_string(u.step->load.on_schema_change)},
+    step["schema_change"] = {{"added", added}, {"unfilled", change.unfilled}, {"removed", change.removed}, {"on_schema_change", to_string(u.step->load.on_schema_change)},
                              {"statements", nlohmann::json::array()}};
   }
   if (!change.added.empty()) {
@@ -96,6 +96,9 @@ void schema_change_lines(const plan::UnitPlan& u, const Schema& loaded, const Sc
       case OnSchemaChange::ignore: out << "          on_schema_change: ignore -- they are not loaded\n"; break;
     }
   }
+  for (const auto& name : change.removed)
+    out << "  schema change: target column " << name << " is no longer in the source: new rows get NULL"
+        << (u.step->load.on_schema_change == OnSchemaChange::fail ? " -- on_schema_change: fail, run stops" : " -- the run warns") << "\n";
   for (const auto& name : change.unfilled)
     out << "  schema change: target column " << name << " is NOT NULL without a default and the source no longer gives it -- run stops\n";
 }
