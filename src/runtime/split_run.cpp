@@ -71,7 +71,7 @@ Cut prepare(const Pipeline& p, const DriverRegistry& drivers, const plan::UnitPl
   // Created (and, in truncate mode, emptied) once for every range, in the transaction
   // that records the cut: a kill before its commit leaves neither.
   LoadRequest load = u.load;
-  load.schema = without_columns(u.load.schema, apply_schema_change(*target, u, u.load.schema));
+  load.schema = without_columns(u.load.schema, apply_schema_change(*target, u, p.name, run_id, u.load.schema));
   load.state_key = ranges_key(u);
   load.resuming = cut.rows_before > 0;
   auto sink = target->open_sink(load);

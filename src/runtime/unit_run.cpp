@@ -94,7 +94,7 @@ void UnitRun::attempt(std::int64_t isolate_until, std::int64_t rejected_before, 
   LoadRequest load = unit_.load;
   Schema planned_schema = unit_.load.schema;
   if (reader->schema().size() == planned_schema.size()) {
-    if (const auto left_out = apply_schema_change(*target_conn, unit_, planned_schema); !left_out.empty()) {
+    if (const auto left_out = apply_schema_change(*target_conn, unit_, pipeline_.name, run_id_, planned_schema); !left_out.empty()) {
       TransformConfig drop;
       drop.kind = TransformConfig::Kind::drop;
       for (std::size_t i : left_out) drop.columns.push_back(reader->schema().columns[i].name);

@@ -89,3 +89,52 @@ TEST(LocalSchemaChange, AColumnTheSourceDroppedFailsNamedOrIsWarnedOf) {
   EXPECT_NE(out.find("has column(s) the source no longer gives: note; new rows get NULL there (on_schema_change: ignore)"), std::string::npos) << out;
   EXPECT_EQ(test::sqlite_scalar(dir.file("ignore.db"), "SELECT group_concat(id || ':' || coalesce(note, 'NULL'), ',') FROM t ORDER BY id"), "1:n1,2:NULL");
 }
+
+TEST(LocalSchemaChange, ASourceTypeThatOutgrewItsTargetColumnFailsNamedOrIsWarnedOfOnce) {
+  test::TempDir dir;
+  test::sqlite_exec(dir.file("src.db"), "CREATE TABLE t (id INTEGER PRIMARY KEY, name VARCHAR(10)); INSERT INTO t VALUES (1, 'ada'), (2, 'bob')");
+  // A table the user made narrower than the source on purpose: never a change.
+  test::sqlite_exec(dir.file("narrow.db"), "CREATE TABLE t (id INTEGER PRIMARY KEY, name VARCHAR(5))");
+  for (const std::string name : {"fail", "ignore", "narrow"}) {
+    test::write_file(dir.file(name + ".yaml"), pipeline(name, name == "ignore" ? "ignore" : ""));
+    std::string out;
+    ASSERT_EQ(test::run_command(sluice_cmd("run " + dir.file(name + ".yaml")), &out), 0) << out;
+  }
+  std::string out;
+  ASSERT_EQ(test::run_command(sluice_cmd("run " + dir.file("narrow.yaml")), &out), 0) << out;
+  // The record on_schema_change compares with is no checkpoint: `state` does not list it.
+  ASSERT_EQ(test::run_command(sluice_cmd("state " + dir.file("fail.yaml")), &out), 0) << out;
+  EXPECT_EQ(out.find("@columns"), std::string::npos) << out;
+
+  // The source's column widens; a longer value arrives.
+  test::sqlite_exec(dir.file("src.db"),
+                    "ALTER TABLE t RENAME TO old; CREATE TABLE t (id INTEGER PRIMARY KEY, name VARCHAR(40)); INSERT INTO t SELECT * FROM old; "
+                    "DROP TABLE old; INSERT INTO t VALUES (3, 'a name of thirty characters...')");
+
+  ASSERT_EQ(test::run_command(sluice_cmd("plan " + dir.file("fail.yaml")), &out), 0) << out;
+  EXPECT_NE(out.find("schema change: source column name changed since the last run (varchar(10) -> varchar(40)) and the target column may "
+                     "not hold it: text length -- on_schema_change: fail, run stops"),
+            std::string::npos) << out;
+  EXPECT_EQ(test::run_command(sluice_cmd("run " + dir.file("fail.yaml")), &out), 1) << out;
+  EXPECT_NE(out.find("source column type(s) changed since the last run into one target t may not hold: name (varchar(10) -> varchar(40): "
+                     "text length); nothing was written"),
+            std::string::npos) << out;
+  EXPECT_EQ(test::sqlite_scalar(dir.file("fail.db"), "SELECT count(*) FROM t"), "2");
+  // It keeps stopping until someone decides: the record is the last accepted source.
+  EXPECT_EQ(test::run_command(sluice_cmd("run " + dir.file("fail.yaml")), &out), 1) << out;
+
+  ASSERT_EQ(test::run_command(sluice_cmd("run " + dir.file("ignore.yaml")), &out), 0) << out;
+  EXPECT_NE(out.find("source column type(s) changed since the last run into one target t may not hold: name (varchar(10) -> varchar(40): "
+                     "text length); values that do not fit are refused (on_schema_change: ignore)"),
+            std::string::npos) << out;
+  EXPECT_EQ(test::sqlite_scalar(dir.file("ignore.db"), "SELECT count(*) FROM t"), "3");
+  // Accepted once, said once: the next run compares with the widened source.
+  test::sqlite_exec(dir.file("src.db"), "INSERT INTO t VALUES (4, 'dan')");
+  ASSERT_EQ(test::run_command(sluice_cmd("run " + dir.file("ignore.yaml")), &out), 0) << out;
+  EXPECT_EQ(out.find("changed since the last run"), std::string::npos) << out;
+  EXPECT_EQ(test::sqlite_scalar(dir.file("ignore.db"), "SELECT count(*) FROM t"), "4");
+
+  // Resetting the step forgets the record with its checkpoints.
+  ASSERT_EQ(test::run_command(sluice_cmd("state " + dir.file("fail.yaml") + " --reset t"), &out), 0) << out;
+  EXPECT_EQ(test::sqlite_scalar(dir.file("fail.db"), "SELECT count(*) FROM sluice_state"), "0");
+}

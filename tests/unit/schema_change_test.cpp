@@ -31,3 +31,32 @@ TEST(SchemaChange, NewSourceColumnsAndTargetColumnsNothingFills) {
   EXPECT_FALSE(change.empty());
   EXPECT_TRUE(compare_to_target(loaded, loaded).empty());
 }
+
+TEST(SchemaChange, ATypeThatChangedIsNamedOnlyWhenTheTargetMayNotHoldIt) {
+  Schema loaded, target;
+  loaded.columns = {col("id", TypeId::int64, false), col("name", TypeId::varchar), col("n", TypeId::int32), col("note", TypeId::varchar)};
+  loaded.columns[1].type.length = 200;
+  loaded.columns[3].type.length = 20;
+  target = loaded;
+  target.columns[1].type.length = 50;  // the target keeps the old width
+  target.columns[2].type.id = TypeId::int64;
+  target.columns[3].type.id = TypeId::text;
+
+  // Nothing recorded (the first run with this version): no type change can be told.
+  EXPECT_TRUE(compare_to_target(loaded, target).changed.empty());
+
+  const SourceColumnTypes previous = {{"id", "int64"}, {"name", "varchar(50)"}, {"n", "int16"}, {"note", "varchar(10)"}};
+  const SchemaChange change = compare_to_target(loaded, target, previous);
+  // n widened to int32 and note to varchar(20): their target columns still hold them.
+  ASSERT_EQ(change.changed.size(), 1u);
+  EXPECT_EQ(change.changed[0].name, "name");
+  EXPECT_EQ(change.changed[0].was, "varchar(50)");
+  EXPECT_EQ(change.changed[0].now, "varchar(200)");
+  EXPECT_EQ(change.changed[0].why, "text length");
+  EXPECT_EQ(describe_changed(change), "name (varchar(50) -> varchar(200): text length)");
+  EXPECT_FALSE(change.empty());
+
+  // A type that did not change is never named, even where it never fit (a table the
+  // user made narrower on purpose; its values are refused row by row).
+  EXPECT_TRUE(compare_to_target(loaded, target, source_column_types(loaded)).empty());
+}

@@ -1,6 +1,8 @@
 // `sluice plan`: connects and introspects, prints per step what run would do. Writes nothing.
 #include "cli/commands/commands.h"
 #include "core/schema_change.h"
+#include "core/type_fit.h"
+#include "runtime/on_schema_change.h"
 #include <map>
 
 #include "plan/plan.h"
@@ -10,76 +12,18 @@
 namespace sluice::cli {
 namespace {
 
-// Spatial and geometric columns (MySQL's, PostgreSQL's built-in ones) travel as their
-// text form: WKT for MySQL (without the SRID), PostgreSQL's own for point, box, ...
-bool geometric(const std::string& native) {
-  std::string t = native.substr(0, native.find_first_of(" ("));
-  for (const char* k : {"geometry", "point", "linestring", "polygon", "multipoint", "multilinestring", "multipolygon",
-                        "geometrycollection", "geomcollection", "line", "lseg", "box", "path", "circle"})
-    if (t == k) return true;
-  return false;
-}
-
-// Source types sluice reads as text (or a plain type) wherever they go: what becomes of them.
-std::string read_as(const TypeInfo& from) {
-  const std::string& n = from.native;
-  auto starts = [&](const char* prefix) { return n.rfind(prefix, 0) == 0; };
-  if (n.find(" (domain over ") != std::string::npos) return "domain as its base type (its constraints are not copied)";
-  if (n.size() > 2 && n.compare(n.size() - 2, 2, "[]") == 0) return "array as its text form";
-  if (starts("tsvector") || starts("tsquery")) return "text search value as text";
-  if (n.find("range") != std::string::npos && from.id == TypeId::text) return "range as its text form";
-  if (starts("set(")) return "SET as comma-separated text";
-  if (starts("year")) return "YEAR as an integer";
-  if (starts("bit(") && from.id == TypeId::bytes) return "BIT(n) as bytes";
-  if (starts("interval") || starts("money") || starts("xml") || starts("inet") || starts("cidr") || starts("macaddr") ||
-      starts("bit varying") || (starts("bit(") && from.id == TypeId::text))
-    return n.substr(0, n.find_first_of(" (")) + " as text";
-  return {};
-}
-
-// Why a column's mapping could change a value, or empty when it cannot.
-std::string lossy(const TypeInfo& from, const TypeInfo& to) {
-  if (from.id == TypeId::text && geometric(from.native) && !geometric(to.native)) return "spatial value as text (WKT, SRID not kept)";
-  // The same database on both sides keeps these as they are only when the target
-  // column is the same type.
-  if (auto why = read_as(from); !why.empty() && from.native != to.native) return why;
-  auto rank = [](TypeId t) {
-    switch (t) {
-      case TypeId::int8: return 1;
-      case TypeId::int16: return 2;
-      case TypeId::int32: return 3;
-      case TypeId::int64: return 4;
-      default: return 0;
-    }
-  };
-  if (rank(from.id) && rank(to.id) && (rank(to.id) < rank(from.id) || (from.is_unsigned && !to.is_unsigned && rank(to.id) == rank(from.id))))
-    return "narrowing integer";
-  if (rank(from.id) && (to.id == TypeId::float32 || to.id == TypeId::float64)) return "integer to floating point";
-  if (from.id == TypeId::decimal && (to.id == TypeId::float32 || to.id == TypeId::float64)) return "decimal to floating point";
-  if (from.id == TypeId::decimal && to.id == TypeId::decimal && to.precision > 0 &&
-      (from.precision == 0 || to.precision - to.scale < from.precision - from.scale || to.scale < from.scale))
-    return "decimal precision";
-  if (from.id == TypeId::float64 && to.id == TypeId::float32) return "double to float";
-  if (from.id == TypeId::decimal && to.native.rfind("DECIMAL TEXT", 0) == 0)
-    return "decimal kept as exact text (SQL compares and sums it as text)";
-  if ((from.id == TypeId::varchar || from.id == TypeId::char_ || from.id == TypeId::text) &&
-      (to.id == TypeId::varchar || to.id == TypeId::char_) && to.length > 0 && (from.length == 0 || from.length > to.length))
-    return "text length";
-  if (from.id == TypeId::timestamptz && to.id == TypeId::timestamp) return "time zone dropped";
-  if (from.id == TypeId::enum_ && to.id != TypeId::enum_) return "enum to text";
-  if (from.id == TypeId::time && to.id != TypeId::time) return "time";
-  return {};
-}
-
 // What load.on_schema_change will do with a source that no longer matches the table.
-void schema_change_lines(const plan::UnitPlan& u, const Schema& loaded, const Schema& existing, Connection& dst, std::ostream& out,
-                         nlohmann::json& step) {
-  const SchemaChange change = compare_to_target(loaded, existing);
+void schema_change_lines(const std::string& pipeline, const plan::UnitPlan& u, const Schema& loaded, const Schema& existing, Connection& dst,
+                         std::ostream& out, nlohmann::json& step) {
+  const SchemaChange change =
+      compare_to_target(loaded, existing, recorded_source_columns(dst, pipeline, runtime::source_columns_key(u)));
   if (!change.empty()) {
     nlohmann::json added = nlohmann::json::array();
     for (std::size_t i : change.added) added.push_back(loaded.columns[i].name);
-    step["schema_change"] = {{"added", added}, {"unfilled", change.unfilled}, {"removed", change.removed}, {"on_schema_change", to_string(u.step->load.on_schema_change)},
-                             {"statements", nlohmann::json::array()}};
+    nlohmann::json changed = nlohmann::json::array();
+    for (const auto& c : change.changed) changed.push_back({{"name", c.name}, {"was", c.was}, {"now", c.now}, {"why", c.why}});
+    step["schema_change"] = {{"added", added}, {"unfilled", change.unfilled}, {"removed", change.removed}, {"changed", changed},
+                             {"on_schema_change", to_string(u.step->load.on_schema_change)}, {"statements", nlohmann::json::array()}};
   }
   if (!change.added.empty()) {
     out << "  schema change: the source has column(s) the target lacks: " << describe_added(loaded, change) << "\n";
@@ -99,6 +43,12 @@ void schema_change_lines(const plan::UnitPlan& u, const Schema& loaded, const Sc
   for (const auto& name : change.removed)
     out << "  schema change: target column " << name << " is no longer in the source: new rows get NULL"
         << (u.step->load.on_schema_change == OnSchemaChange::fail ? " -- on_schema_change: fail, run stops" : " -- the run warns") << "\n";
+  for (const auto& c : change.changed)
+    out << "  schema change: source column " << c.name << " changed since the last run (" << c.was << " -> " << c.now
+        << ") and the target column may not hold it: " << c.why
+        << (u.step->load.on_schema_change == OnSchemaChange::fail ? " -- on_schema_change: fail, run stops"
+                                                                   : " -- the run warns; values that do not fit are refused")
+        << "\n";
   for (const auto& name : change.unfilled)
     out << "  schema change: target column " << name << " is NOT NULL without a default and the source no longer gives it -- run stops\n";
 }
@@ -175,7 +125,7 @@ int plan_command(const Pipeline& p, const DriverRegistry& drivers, std::ostream&
       if (existing && step.load.create != CreateMode::always) {
         out << "  ddl:    none (target exists)\n";
         sj["ddl"] = {{"action", "none: the target exists"}, {"statements", nlohmann::json::array()}};
-        schema_change_lines(u, schema, *existing, dst, out, sj);
+        schema_change_lines(p.name, u, schema, *existing, dst, out, sj);
       } else if (step.load.create == CreateMode::never) {
         out << "  ddl:    none (create: never) -- the target does not exist: run would fail\n";
         sj["ddl"] = {{"action", "none: create never, and the target does not exist; run would fail"}, {"statements", nlohmann::json::array()}};
@@ -198,7 +148,7 @@ int plan_command(const Pipeline& p, const DriverRegistry& drivers, std::ostream&
         if (existing && step.load.create != CreateMode::always) {
           if (auto i = existing->index_of(c.name)) { to_t = existing->columns[*i].type; target_sql = to_t.native; }
         }
-        std::string why = lossy(from_t, to_t);
+        std::string why = lossy_mapping(from_t, to_t);
         // A query's text column has no declared length to compare with (it is what the
         // expression yields); only a declared one can be narrowed.
         if (why == "text length" && !step.extract.query.empty() && from_t.length == 0) why.clear();

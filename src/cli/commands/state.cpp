@@ -1,6 +1,8 @@
+#include <algorithm>
 #include <set>
 
 #include "cli/commands/commands.h"
+#include "runtime/on_schema_change.h"
 #include "sluice/runner.h"
 #include "sluice/status.h"
 
@@ -47,8 +49,10 @@ int state_command(const Pipeline& p, const DriverRegistry& drivers, const std::s
       }
       auto rows = conn->read_state(p.name);
       out << "target " << t << " (" << p.connections.at(t).display() << "):\n";
-      if (rows.empty()) out << "  no checkpoints\n";
+      if (std::all_of(rows.begin(), rows.end(), [](const StateRow& r) { return runtime::is_source_columns_key(r.step); }))
+        out << "  no checkpoints\n";
       for (const auto& r : rows) {
+        if (runtime::is_source_columns_key(r.step)) continue;  // not a checkpoint: what on_schema_change compares with
         doc["steps"].push_back({{"step", r.step}, {"target", t}, {"run_id", r.checkpoint.run_id}, {"rows", r.checkpoint.rows},
                                 {"completed", r.checkpoint.completed},
                                 {"last_key", r.checkpoint.last_key.empty() ? nlohmann::json(nullptr) : nlohmann::json(encode_key(r.checkpoint.last_key))},
