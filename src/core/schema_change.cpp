@@ -66,7 +66,7 @@ void record_source_columns(Connection& target, const std::string& pipeline, cons
   const SourceColumnTypes types = source_column_types(loaded);
   Checkpoint cp;
   cp.run_id = run_id;
-  cp.rows = static_cast<std::int64_t>(types.size());
+  cp.rows = 0;  // no rows: whoever sums rows_committed over sluice_state counts loaded rows only
   cp.completed = true;
   cp.last_key.emplace_back().set_text(nlohmann::json(types).dump());
   target.write_checkpoint(pipeline, state_key, cp);

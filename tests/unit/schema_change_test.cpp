@@ -1,4 +1,5 @@
 #include "core/schema_change.h"
+#include "runtime/on_schema_change.h"
 
 #include <gtest/gtest.h>
 
@@ -59,4 +60,18 @@ TEST(SchemaChange, ATypeThatChangedIsNamedOnlyWhenTheTargetMayNotHoldIt) {
   // A type that did not change is never named, even where it never fit (a table the
   // user made narrower on purpose; its values are refused row by row).
   EXPECT_TRUE(compare_to_target(loaded, target, source_column_types(loaded)).empty());
+}
+
+TEST(SchemaChange, TheRecordOfAShardOrKeyRangeIsTheTables) {
+  plan::UnitPlan u;
+  for (const auto& [name, key] : std::vector<std::pair<std::string, std::string>>{{"copy", "copy@columns"},
+                                                                                  {"all/orders", "all/orders@columns"},
+                                                                                  {"copy@3/16", "copy@columns"},
+                                                                                  {"copy@r0/4", "copy@columns"},
+                                                                                  {"all/a@b", "all/a@b@columns"}}) {
+    u.name = name;
+    EXPECT_EQ(runtime::source_columns_key(u), key) << name;
+    EXPECT_TRUE(runtime::is_source_columns_key(key));
+  }
+  EXPECT_FALSE(runtime::is_source_columns_key("copy@objects"));
 }
