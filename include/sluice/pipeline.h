@@ -76,7 +76,9 @@ struct LoadSettings {
 };
 
 struct TransformConfig {
-  enum class Kind { rename, drop, cast, default_, filter, derive, mask, lua };
+  // time_zone is never written in a file: the engine adds it where naive date-times
+  // cross between connections whose `timezone:` differ (transforms/time_zone.cpp).
+  enum class Kind { rename, drop, cast, default_, filter, derive, mask, lua, time_zone };
   Kind kind;
   // rename: old -> new; cast: column -> type; default: column -> value;
   // mask: column -> method; derive: column -> expression
@@ -86,6 +88,10 @@ struct TransformConfig {
   std::string expression;            // filter
   std::string path;                  // lua file, absolute
   std::string salt;                  // mask: prepended to values before hashing
+  // cast, time_zone: the zone the source's naive date-times are wall clocks in (the
+  // source connection's `timezone:`; empty: UTC). time_zone: the target's, and in
+  // `pairs` column -> the target column's type (timestamp or timestamptz).
+  std::string timezone, target_timezone;
   // The tables of a whole-database step it applies to (globs over source table names,
   // "schema.table" for qualified ones); empty: every table.
   std::vector<std::string> tables;

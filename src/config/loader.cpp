@@ -11,6 +11,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "config/reader.h"
+#include "core/time_zone.h"
 #include "core/driver_spec.h"
 #include "core/redact.h"
 #include "core/targets.h"
@@ -251,13 +252,11 @@ void read_common_keys(Reader& r, const YAML::Node& n, ConnectionConfig& c, const
   if (n["connect_timeout"]) if (auto d = r.duration(n["connect_timeout"], where + " connect_timeout")) c.connect_timeout = *d;
   if (n["encoding"]) if (auto v = r.one_of(n["encoding"], where + " encoding", {"utf8", "latin1", "cp1252"})) c.encoding = *v;
   if (n["timezone"]) {
-    // Refused rather than ignored: silently reading naive values in another zone would
-    // shift them. Until it is built, naive values travel as they are.
+    // Its naive date-times are wall-clock times there (core/time_zone.h): an unknown name
+    // would shift them all, so it is a file error.
     if (auto v = r.nonempty(n["timezone"], where + " timezone")) {
       c.timezone = *v;
-      if (*v != "UTC" && *v != "utc")
-        r.error(n["timezone"], where + ": timezone " + Reader::quoted(n["timezone"]) + " is not supported yet (naive date-times are carried as they are, "
-                                       "zoned ones through UTC); remove it or use UTC");
+      if (std::string why = TimeZone::check(*v); !why.empty()) r.error(n["timezone"], where + ": " + why);
     }
   }
 }

@@ -196,7 +196,11 @@ bool applies_to(const TransformConfig& t, const TableRef& table) {
 // What is written: the columns after the transforms, into which table, how.
 void plan_load(const Pipeline& p, const StepConfig& step, const Options& o, UnitPlan& u) {
   for (const auto& tc : step.transforms)
-    if (applies_to(tc, u.source_table)) u.transforms.push_back(tc);
+    if (applies_to(tc, u.source_table)) {
+      u.transforms.push_back(tc);
+      // A cast between naive and zoned date-times reads wall clocks in the source's zone.
+      if (tc.kind == TransformConfig::Kind::cast) u.transforms.back().timezone = p.connections.at(step.extract.from).timezone;
+    }
   Schema schema = u.source_schema;
   for (const auto& tc : u.transforms) {
     try {

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "runtime/on_schema_change.h"
+#include "runtime/zone_transform.h"
 #include "runtime/progress.h"
 #include "sluice/status.h"
 #include "sluice/transform.h"
@@ -102,6 +103,9 @@ void UnitRun::attempt(std::int64_t isolate_until, std::int64_t rejected_before, 
       planned_schema = without_columns(planned_schema, left_out);
     }
   }
+  if (reader->schema().size() == planned_schema.size())
+    if (auto zones = zone_transform(pipeline_, step, reader->schema(), planned_schema.names(), *target_conn, unit_.target_table))
+      reader->add_transform(make_transform(*zones));
   // The columns as read now, under the names (and with the defaults and identity,
   // after load.objects) the plan gave them in the target.
   load.schema = reader->schema();

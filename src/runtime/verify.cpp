@@ -8,6 +8,7 @@
 #include "runtime/prefetch.h"
 #include "runtime/row_digest.h"
 #include "runtime/verify_values.h"
+#include "runtime/zone_transform.h"
 #include "sluice/runner.h"
 #include "sluice/status.h"
 #include "sluice/transform.h"
@@ -299,6 +300,12 @@ bool verify_unit(const Pipeline& p, const DriverRegistry& drivers, const plan::U
   if (!positional)
     for (const auto& k : key) dst.req.order_by.push_back(targets::target_name(step.load, k));
   dst.schema = target_table->project(dst.req.columns, unit.target_table);
+  // Date-times compared as the run loaded them, after crossing zones.
+  if (auto zones = zone_transform(p, step, src.schema, dst.req.columns, *dst.conn, unit.target_table)) {
+    src.transforms.push_back(std::move(*zones));
+    src.schema = extracted_schema(*src.conn, src.req);
+    bind_transforms(src.transforms, src.schema);
+  }
   const std::vector<std::string> key_names = positional ? std::vector<std::string>{"row"} : key;
   if (!positional)
     for (const auto& k : key) {

@@ -28,6 +28,11 @@ void Cast::apply(Batch& batch) {
         if (type.id != TypeId::decimal && type.length == 0) continue;
       }
       try {
+        if (!zone_.is_utc() && (type.id == TypeId::timestamptz || type.id == TypeId::timestamp)) {
+          // A naive value becomes the instant its wall clock means here, and back.
+          const TypeId from = v.kind() == Value::Kind::timestamptz ? TypeId::timestamptz : TypeId::timestamp;
+          cross_zones(zone_crossing(v.kind() == Value::Kind::text ? TypeId::text : from, type.id, zone_, zone_), v);
+        }
         convert::coerce(v, type, scratch_);
       } catch (const Error& e) {
         throw RowError(r, loc_.display() + ": cast of column " + names_[idx] + ": " + e.what());
@@ -48,7 +53,9 @@ void read_cast(config::Reader& r, const YAML::Node& body, TransformConfig& t) {
                              "text, varchar(20), date, time, timestamp, timestamptz, json, uuid, bytes)");
 }
 
-std::unique_ptr<Transform> make_cast(const TransformConfig& t) { return std::make_unique<Cast>(t.pairs, t.location); }
+std::unique_ptr<Transform> make_cast(const TransformConfig& t) {
+  return std::make_unique<Cast>(t.pairs, t.location, t.timezone.empty() ? TimeZone{} : TimeZone::named(t.timezone));
+}
 
 }  // namespace
 

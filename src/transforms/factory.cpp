@@ -8,6 +8,10 @@
 namespace sluice {
 
 std::unique_ptr<Transform> make_transform(const TransformConfig& cfg) {
+  // The engine's own, never read from a file: it has no spec (and so no key a file could use).
+  if (cfg.kind == TransformConfig::Kind::time_zone)
+    return std::make_unique<transforms::ZoneShift>(cfg.pairs, cfg.timezone.empty() ? TimeZone{} : TimeZone::named(cfg.timezone),
+                                                   cfg.target_timezone.empty() ? TimeZone{} : TimeZone::named(cfg.target_timezone));
   if (const auto* spec = transforms::find_transform(cfg.kind)) return spec->make(cfg);
   throw Error(ErrorClass::internal, cfg.location.display() + ": unknown transform");
 }

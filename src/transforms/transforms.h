@@ -9,6 +9,7 @@
 
 #include <memory>
 
+#include "core/time_zone.h"
 #include "sluice/status.h"
 #include "sluice/transform.h"
 
@@ -42,16 +43,18 @@ class Drop final : public Transform {
 };
 
 // Converts columns exactly to a type; a value that does not fit is a data error.
+// Naive date-times cast to timestamptz (and back) are wall clocks in `zone`.
 class Cast final : public Transform {
  public:
-  Cast(std::vector<std::pair<std::string, std::string>> pairs, SourceLocation loc)
-      : pairs_(std::move(pairs)), loc_(std::move(loc)) {}
+  Cast(std::vector<std::pair<std::string, std::string>> pairs, SourceLocation loc, TimeZone zone)
+      : pairs_(std::move(pairs)), loc_(std::move(loc)), zone_(std::move(zone)) {}
   Schema bind(const Schema& in) override;
   void apply(Batch& batch) override;
 
  private:
   std::vector<std::pair<std::string, std::string>> pairs_;
   SourceLocation loc_;
+  TimeZone zone_;
   std::vector<std::pair<std::size_t, TypeInfo>> targets_;
   std::vector<std::string> names_;
   Value scratch_;
@@ -145,6 +148,23 @@ class Mask final : public Transform {
   SourceLocation loc_;
   std::vector<std::pair<std::size_t, std::string>> targets_;
   std::string text_;
+};
+
+// Where naive date-times cross between zones on their way into the target (added by
+// the engine, never written in a file): each named column's values as zone_crossing
+// says, its type in the outgoing schema the target column's.
+class ZoneShift final : public Transform {
+ public:
+  ZoneShift(std::vector<std::pair<std::string, std::string>> column_types, TimeZone from, TimeZone to)
+      : column_types_(std::move(column_types)), from_(std::move(from)), to_(std::move(to)) {}
+  Schema bind(const Schema& in) override;
+  void apply(Batch& batch) override;
+
+ private:
+  std::vector<std::pair<std::string, std::string>> column_types_;
+  TimeZone from_, to_;
+  std::vector<std::pair<std::size_t, ZoneCrossing>> crossings_;
+  std::vector<std::string> names_;
 };
 
 }  // namespace sluice::transforms

@@ -1,6 +1,7 @@
 // `sluice plan`: connects and introspects, prints per step what run would do. Writes nothing.
 #include "cli/commands/commands.h"
 #include "core/schema_change.h"
+#include "core/time_zone.h"
 #include "core/type_fit.h"
 #include "runtime/on_schema_change.h"
 #include <map>
@@ -140,6 +141,7 @@ int plan_command(const Pipeline& p, const DriverRegistry& drivers, std::ostream&
         not_migrated.insert(not_migrated.end(), ddl.not_migrated.begin(), ddl.not_migrated.end());
       }
       out << "  columns:\n";
+      const CopyZones zones = copy_zones(p.connections.at(step.extract.from).timezone, p.connections.at(step.load.to).timezone);
       for (const auto& c : schema.columns) {
         auto orig = in.index_of(c.name);
         const TypeInfo& from_t = orig ? in.columns[*orig].type : c.type;
@@ -155,8 +157,11 @@ int plan_command(const Pipeline& p, const DriverRegistry& drivers, std::ostream&
         const std::string source_type = from_t.native.empty() ? describe(from_t) : from_t.native;
         out << "    " << c.name << ": " << source_type << " -> " << target_sql;
         if (!why.empty()) { out << "   [LOSSY: " << why << "]"; ++flagged; }
+        const std::string zone = describe(zone_crossing(c.type.id, to_t.id, zones.from, zones.to));
+        if (!zone.empty()) out << "   [ZONE: " << zone << "]";
         sj["columns"].push_back({{"name", c.name}, {"source_type", source_type}, {"target_type", target_sql},
-                                 {"lossy", why.empty() ? nlohmann::json(nullptr) : nlohmann::json(why)}});
+                                 {"lossy", why.empty() ? nlohmann::json(nullptr) : nlohmann::json(why)},
+                                 {"zone", zone.empty() ? nlohmann::json(nullptr) : nlohmann::json(zone)}});
         out << "\n";
       }
       // Only a table sluice creates gets the source's objects; what it cannot give is said.
