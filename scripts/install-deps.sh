@@ -6,10 +6,11 @@
 #   its sanitizer and libFuzzer runtime for scripts/test.sh --sanitize.
 set -euo pipefail
 
+# tzdata: the zone rules connections' `timezone:` reads (a debian:12 image has none).
 build_pkgs=(build-essential cmake pkg-config libyaml-cpp-dev libpq-dev libsqlite3-dev
   libmysqlcppconn-dev libspdlog-dev libboost-program-options-dev libgtest-dev libgmock-dev
   libbenchmark-dev liblua5.4-dev nlohmann-json3-dev sqlite3 unixodbc-dev libmariadb-dev
-  libcpp-httplib-dev libabsl-dev)
+  libcpp-httplib-dev libabsl-dev tzdata)
 server_pkgs=(postgresql postgresql-client mariadb-server mariadb-client procps openssl
   odbc-postgresql odbc-mariadb libsqliteodbc)
 sanitize_pkgs=(clang-14 libclang-rt-14-dev)

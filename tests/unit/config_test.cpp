@@ -156,8 +156,12 @@ TEST(ConfigMalformed, WhereOnCsvSource) {
   expect_error(swapped, 10, "a CSV connection cannot apply where:");
 }
 
-TEST(ConfigMalformed, TimezoneNotSupportedYet) {
-  expect_error(replace(kGood, "    url: sqlite:src.db", "    url: postgres://u@h/db\n    timezone: Europe/Amsterdam"), 6, "is not supported yet");
+TEST(ConfigMalformed, AnUnknownTimezoneIsAnErrorAtItsLine) {
+  expect_error(replace(kGood, "    url: sqlite:src.db", "    url: postgres://u@h/db\n    timezone: Europe/Amsterdm"), 6,
+               "unknown time zone 'Europe/Amsterdm'");
+  auto r = load_text(replace(kGood, "    url: sqlite:src.db", "    url: postgres://u@h/db\n    timezone: Europe/Amsterdam"));
+  ASSERT_TRUE(r.pipeline);
+  EXPECT_EQ(r.pipeline->connections.at("src").timezone, "Europe/Amsterdam");
 }
 
 TEST(ConfigMalformed, ReportsAllErrorsAtOnce) {
