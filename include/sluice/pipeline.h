@@ -88,7 +88,7 @@ struct TransformConfig {
   std::string expression;            // filter
   std::string path;                  // lua file, absolute
   std::string salt;                  // mask: prepended to values before hashing
-  // cast, time_zone: the zone the source's naive date-times are wall clocks in (the
+  // cast, derive, time_zone: the zone the source's naive date-times are wall clocks in (the
   // source connection's `timezone:`; empty: UTC). time_zone: the target's, and in
   // `pairs` column -> the target column's type (timestamp or timestamptz).
   std::string timezone, target_timezone;

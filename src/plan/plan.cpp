@@ -198,8 +198,9 @@ void plan_load(const Pipeline& p, const StepConfig& step, const Options& o, Unit
   for (const auto& tc : step.transforms)
     if (applies_to(tc, u.source_table)) {
       u.transforms.push_back(tc);
-      // A cast between naive and zoned date-times reads wall clocks in the source's zone.
-      if (tc.kind == TransformConfig::Kind::cast) u.transforms.back().timezone = p.connections.at(step.extract.from).timezone;
+      // A cast or derive from naive to zoned date-times reads wall clocks in the source's zone.
+      if (tc.kind == TransformConfig::Kind::cast || tc.kind == TransformConfig::Kind::derive)
+        u.transforms.back().timezone = p.connections.at(step.extract.from).timezone;
     }
   Schema schema = u.source_schema;
   for (const auto& tc : u.transforms) {

@@ -7,8 +7,9 @@
 
 namespace sluice::transforms {
 
-Derive::Derive(std::vector<std::pair<std::string, std::string>> exprs, std::map<std::string, std::string> types, SourceLocation loc)
-    : exprs_(std::move(exprs)), types_(std::move(types)), loc_(std::move(loc)) {}
+Derive::Derive(std::vector<std::pair<std::string, std::string>> exprs, std::map<std::string, std::string> types, SourceLocation loc,
+               TimeZone zone)
+    : exprs_(std::move(exprs)), types_(std::move(types)), loc_(std::move(loc)), zone_(std::move(zone)) {}
 Derive::~Derive() = default;
 
 Schema Derive::bind(const Schema& in) {
@@ -49,7 +50,14 @@ void Derive::apply(Batch& batch) {
       const Output& o = outputs_[i];
       try {
         lua_->eval(o.ref, loc_.display() + ": derive of '" + o.name + "'");
-        lua_->to_value(-1, o.type, results_[i], o.name);
+        if (o.type.id == TypeId::timestamptz && !zone_.is_utc()) {
+          // Read as text first: whether it carries an offset decides what it means.
+          lua_->to_value(-1, TypeInfo::of(TypeId::text), wall_clock_, o.name);
+          cross_zones(zone_crossing(TypeId::text, TypeId::timestamptz, zone_, zone_), wall_clock_);
+          convert::coerce(wall_clock_, o.type, results_[i]);
+        } else {
+          lua_->to_value(-1, o.type, results_[i], o.name);
+        }
       } catch (const Error& e) {
         lua_settop(lua_->L(), 0);
         throw RowError(r, e.what());
@@ -84,7 +92,9 @@ void read_derive(config::Reader& r, const YAML::Node& body, TransformConfig& t) 
   }
 }
 
-std::unique_ptr<Transform> make_derive(const TransformConfig& t) { return std::make_unique<Derive>(t.pairs, t.derive_types, t.location); }
+std::unique_ptr<Transform> make_derive(const TransformConfig& t) {
+  return std::make_unique<Derive>(t.pairs, t.derive_types, t.location, t.timezone.empty() ? TimeZone{} : TimeZone::named(t.timezone));
+}
 
 }  // namespace
 

@@ -95,7 +95,9 @@ class Filter final : public Transform {
 // Adds or replaces columns computed by Lua expressions over the incoming row.
 class Derive final : public Transform {
  public:
-  Derive(std::vector<std::pair<std::string, std::string>> exprs, std::map<std::string, std::string> types, SourceLocation loc);
+  // A derived timestamptz given as text without an offset is a wall clock in `zone`.
+  Derive(std::vector<std::pair<std::string, std::string>> exprs, std::map<std::string, std::string> types, SourceLocation loc,
+         TimeZone zone = {});
   ~Derive() override;
   Schema bind(const Schema& in) override;
   void apply(Batch& batch) override;
@@ -110,11 +112,13 @@ class Derive final : public Transform {
   std::vector<std::pair<std::string, std::string>> exprs_;
   std::map<std::string, std::string> types_;
   SourceLocation loc_;
+  TimeZone zone_;
   std::unique_ptr<LuaEnv> lua_;
   Schema in_;
   std::size_t width_ = 0;
   std::vector<Output> outputs_;
   std::vector<Value> results_;
+  Value wall_clock_;
 };
 
 // A Lua file defining transform(row) -> row | nil; the row is a table by column name.

@@ -47,6 +47,13 @@ TEST(LocalTimeZone, NaiveValuesMeanTheSourcesZoneWhereTheyMeetAZonedColumnOrAnot
   test::write_file(dir.file("cast.yaml"), pipeline("cast", "Europe/Amsterdam", "", "    transform: [{cast: {at: timestamptz}}]\n"));
   ASSERT_EQ(test::run_command(sluice_cmd("run " + dir.file("cast.yaml")), &out), 0) << out;
   EXPECT_EQ(rows(dir.file("cast.db")), rows(dir.file("zoned.db")));
+  // And a derived timestamptz from the naive text: the same instants; with an offset, that offset.
+  test::write_file(dir.file("derive.yaml"),
+                   pipeline("derive", "Europe/Amsterdam", "",
+                            "    transform:\n      - derive: {at: {expr: \"at\", type: timestamptz}, off: {expr: \"'2024-07-01 12:00:00+05'\", type: timestamptz}}\n"));
+  ASSERT_EQ(test::run_command(sluice_cmd("run " + dir.file("derive.yaml")), &out), 0) << out;
+  EXPECT_EQ(rows(dir.file("derive.db")), rows(dir.file("zoned.db")));
+  EXPECT_EQ(test::sqlite_scalar(dir.file("derive.db"), "SELECT off FROM ev WHERE id = 1"), "2024-07-01 07:00:00+00");
 
   // Naive into naive stays as it is, unless the target says its naive values mean another zone.
   test::write_file(dir.file("naive.yaml"), pipeline("naive", "Europe/Amsterdam", ""));
