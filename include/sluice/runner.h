@@ -3,6 +3,7 @@
 // checkpoint committed with every transaction, transient failures retried from the
 // last checkpoint.
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,10 @@
 
 namespace sluice {
 
+// Told the rows each commit made durable, as it happens: service mode's live /metrics.
+// Called from the threads that load units (several at once with --parallel).
+using CommitListener = std::function<void(const std::string& unit, std::int64_t rows_written)>;
+
 struct RunOptions {
   std::vector<std::string> steps;  // empty: all steps, in file order
   bool dry_run = false;            // extract and transform, load nothing
@@ -21,6 +26,7 @@ struct RunOptions {
   int parallel = 1;                // steps run at once
   int shard_index = 0;             // --shard K/N: this process's share of the work
   int shard_count = 1;
+  CommitListener on_commit;        // empty: nobody listens
 };
 
 struct StepResult {

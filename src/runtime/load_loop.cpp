@@ -9,7 +9,8 @@
 namespace sluice::runtime {
 
 LoadLoop::LoadLoop(Sink& sink, SourceReader& reader, const plan::UnitPlan& unit, const std::string& run_id, const Checkpoint& start,
-                   bool resuming, RejectFile* rejects, std::int64_t rejected_before, AttemptResult& result)
+                   bool resuming, RejectFile* rejects, std::int64_t rejected_before, AttemptResult& result,
+                   const CommitListener& on_commit)
     : sink_(sink),
       reader_(reader),
       unit_(unit),
@@ -17,6 +18,7 @@ LoadLoop::LoadLoop(Sink& sink, SourceReader& reader, const plan::UnitPlan& unit,
       rejects_(rejects),
       rejected_before_(rejected_before),
       result_(result),
+      on_commit_(on_commit),
       batch_(static_cast<std::size_t>(settings_.batch_size)),
       sub_(static_cast<std::size_t>(settings_.batch_size)),
       progress_(start),
@@ -56,6 +58,7 @@ void LoadLoop::count_committed() {
   result_.rows_written += pending_.written;
   result_.rows_rejected += pending_.rejected;
   result_.values_changed += pending_.changed;
+  if (on_commit_ && pending_.written > 0) on_commit_(unit_.name, pending_.written);
   pending_ = {};
 }
 

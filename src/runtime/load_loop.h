@@ -12,6 +12,7 @@
 
 #include "plan/plan.h"
 #include "runtime/source_reader.h"
+#include "sluice/runner.h"
 #include "sluice/sink.h"
 
 namespace sluice::runtime {
@@ -36,7 +37,8 @@ class LoadLoop {
   // `start`: the checkpoint this attempt continues from (rows 0 when from the start);
   // `rejected_before`: rows earlier attempts of the unit rejected (for max_rejects).
   LoadLoop(Sink& sink, SourceReader& reader, const plan::UnitPlan& unit, const std::string& run_id, const Checkpoint& start,
-           bool resuming, RejectFile* rejects, std::int64_t rejected_before, AttemptResult& result);
+           bool resuming, RejectFile* rejects, std::int64_t rejected_before, AttemptResult& result,
+           const CommitListener& on_commit = {});
 
   // Loads every remaining row and finishes the step. Rows before `isolate_until` (a row
   // count) are written in sub-batches that isolate refused rows. Rolls back on failure.
@@ -64,6 +66,7 @@ class LoadLoop {
   RejectFile* rejects_;
   std::int64_t rejected_before_;
   AttemptResult& result_;
+  const CommitListener& on_commit_;
   Batch batch_, sub_;
   std::vector<std::vector<Value>> keys_;
   FillCounts fill_;

@@ -49,7 +49,8 @@ void write_atomically(const std::string& path, const std::string& text) {
   }
 }
 
-int run_service(const ServiceOptions& options, const std::function<RunResult()>& pass, const std::function<void(const RunResult&)>& after) {
+int run_service(const ServiceOptions& options, const std::function<RunResult(const CommitListener&)>& pass,
+                const std::function<void(const RunResult&)>& after) {
   using Clock = std::chrono::steady_clock;
   int last_completed = -1;
   std::string last_success;
@@ -59,7 +60,7 @@ int run_service(const ServiceOptions& options, const std::function<RunResult()>&
   for (int number = 1; !stop_requested(); ++number) {
     const auto started = Clock::now();
     metrics.pass_started();
-    RunResult result = pass();
+    RunResult result = pass([&metrics](const std::string& unit, std::int64_t rows) { metrics.rows_committed(unit, rows); });
     after(result);
     if (stop_requested() && result.exit_code != kExitOk) break;  // stopped mid-pass: not a completed pass
     last_completed = result.exit_code;

@@ -26,9 +26,11 @@ struct ServiceOptions {
   std::string pipeline;  // its name, for sluice_info
 };
 
-// `pass` runs the pipeline once; `after` reports it (the summary). Throws a config Error
-// before the first pass when --listen's address cannot be bound.
-int run_service(const ServiceOptions& options, const std::function<RunResult()>& pass, const std::function<void(const RunResult&)>& after);
+// `pass` runs the pipeline once, telling the listener of its commits as they happen;
+// `after` reports it (the summary). Throws a config Error before the first pass when
+// --listen's address cannot be bound.
+int run_service(const ServiceOptions& options, const std::function<RunResult(const CommitListener&)>& pass,
+                const std::function<void(const RunResult&)>& after);
 
 // The health file's JSON for a finished pass (`last_success` empty: none yet).
 std::string health_json(const RunResult& pass, int number, const std::string& last_success);

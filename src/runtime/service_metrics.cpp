@@ -20,6 +20,12 @@ std::string prometheus_label(const std::string& value) {
 void ServiceMetrics::pass_started() {
   std::lock_guard lock(mutex_);
   running_ = true;
+  pass_rows_.clear();
+}
+
+void ServiceMetrics::rows_committed(const std::string& unit, std::int64_t rows) {
+  std::lock_guard lock(mutex_);
+  pass_rows_[unit] += rows;
 }
 
 void ServiceMetrics::pass_finished(const RunResult& pass, double seconds, double finished_epoch, std::string health) {
@@ -58,6 +64,8 @@ std::string ServiceMetrics::prometheus_text() const {
   out += fmt::format("sluice_passes_total{{result=\"ok\"}} {}\nsluice_passes_total{{result=\"failed\"}} {}\n", passes_ok_, passes_failed_);
   family("sluice_pass_running", "gauge", "1 while a pass runs.");
   out += fmt::format("sluice_pass_running {}\n", running_ ? 1 : 0);
+  family("sluice_pass_rows_committed", "gauge", "Rows the current (or last) pass has committed so far, by step, table or key range.");
+  for (const auto& [unit, rows] : pass_rows_) out += fmt::format("sluice_pass_rows_committed{{unit=\"{}\"}} {}\n", prometheus_label(unit), rows);
   if (last_exit_code_ >= 0) {
     family("sluice_last_pass_duration_seconds", "gauge", "Wall time of the last finished pass.");
     out += fmt::format("sluice_last_pass_duration_seconds {:.3f}\n", last_seconds_);

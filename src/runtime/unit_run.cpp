@@ -121,7 +121,7 @@ void UnitRun::attempt(std::int64_t isolate_until, std::int64_t rejected_before, 
   load.resuming = resuming;
   auto sink = target_conn->open_sink(load);
   const Checkpoint start = resuming ? *cp : Checkpoint{};
-  LoadLoop(*sink, *reader, unit_, run_id_, start, resuming, rejects_, rejected_before, result).run(isolate_until);
+  LoadLoop(*sink, *reader, unit_, run_id_, start, resuming, rejects_, rejected_before, result, options_.on_commit).run(isolate_until);
 }
 
 }  // namespace sluice::runtime

@@ -129,3 +129,35 @@ TEST(LocalService, ListenNeedsEveryAndAnAddress) {
     EXPECT_NE(out.find("--listen must be HOST:PORT"), std::string::npos) << bad << ": " << out;
   }
 }
+
+// A long pass shows its progress while it runs: the gauge of committed rows grows with
+// each commit, the counters take the pass's rows once, when it ends.
+TEST(LocalService, MetricsShowTheRunningPassesCommittedRows) {
+  test::TempDir dir;
+  test::sqlite_exec(dir.file("src.db"), "CREATE TABLE slow (id INTEGER PRIMARY KEY); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+                                        "WHERE i < 1000) INSERT INTO slow SELECT i FROM n");
+  // 2 ms of CPU a row: a pass of about two seconds whatever the machine, a commit every 10 rows.
+  test::write_file(dir.file("p.yaml"),
+                   "version: 1\nname: svc-slow\nconnections:\n  src: {url: sqlite:src.db}\n  dst: {url: sqlite:dst.db}\n"
+                   "steps:\n  - name: slow\n    extract: {from: src, table: slow}\n"
+                   "    transform: [{filter: \"(function() local t = os.clock() while os.clock() - t < 0.002 do end return true end)()\"}]\n"
+                   "    load: {to: dst, table: slow, mode: truncate, batch_size: 10, commit_every: 1}\n");
+  test::Child service({SLUICE_BINARY, "run", dir.file("p.yaml"), "--every", "1h", "--listen", "127.0.0.1:0"}, dir.file("log"));
+  const int port = logged_port(dir.file("log"));
+  ASSERT_GT(port, 0);
+  httplib::Client http("127.0.0.1", port);
+  http.set_read_timeout(5, 0);
+  const std::string gauge = "sluice_pass_rows_committed{unit=\"slow\"}";
+  auto during = wait_for_metrics(http, [&](const std::string& m) { return sample(m, gauge) >= 20; });
+  EXPECT_EQ(sample(during, "sluice_pass_running"), 1) << during;
+  EXPECT_LT(sample(during, gauge), 1000) << during;
+  EXPECT_EQ(sample(during, "sluice_passes_total{result=\"ok\"}"), 0) << during;
+  EXPECT_EQ(sample(during, "sluice_rows_written_total{step=\"slow\"}"), -1) << during;  // no pass ended yet
+
+  auto after = wait_for_metrics(http, [](const std::string& m) { return sample(m, "sluice_passes_total{result=\"ok\"}") >= 1; });
+  EXPECT_EQ(sample(after, gauge), 1000) << after;
+  EXPECT_EQ(sample(after, "sluice_rows_written_total{step=\"slow\"}"), 1000) << after;
+  EXPECT_EQ(sample(after, "sluice_pass_running"), 0) << after;
+  service.signal(SIGTERM);
+  EXPECT_EQ(service.wait(), 0) << test::read_file(dir.file("log"));
+}

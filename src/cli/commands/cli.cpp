@@ -201,7 +201,12 @@ int run_command(const Pipeline& loaded, const DriverRegistry& drivers, const po:
   };
   if (service.every.count() > 0) {
     try {
-      return runtime::run_service(service, [&] { return Runner(*pipeline, drivers, ro).run(); }, [&](const RunResult& r) {
+      auto pass = [&](const CommitListener& on_commit) {
+        RunOptions with_listener = ro;
+        with_listener.on_commit = on_commit;
+        return Runner(*pipeline, drivers, with_listener).run();
+      };
+      return runtime::run_service(service, pass, [&](const RunResult& r) {
       RunResult copy = r;
       finish(copy);
     });
