@@ -1,6 +1,7 @@
 #include "drivers/csv/csv_state.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -68,6 +69,29 @@ Checkpoint to_checkpoint(const json& e) {
   return cp;
 }
 
+// The state file is read, changed and replaced as a whole: two writers at once (units of
+// one run with --parallel, or two pipelines loading into one folder) would each replace
+// the other's change, and share the temp file. An exclusive flock on a lock file beside
+// it makes each change whole; flock locks belong to open files, so it also orders the
+// threads of one process, each of which opens the lock file anew.
+class ExclusiveFileLock {
+ public:
+  explicit ExclusiveFileLock(const std::string& path) : fd_(::open(path.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0644)) {
+    if (fd_ < 0) io_error("opening " + path);
+    while (::flock(fd_, LOCK_EX) != 0)
+      if (errno != EINTR) {
+        ::close(fd_);
+        io_error("locking " + path);
+      }
+  }
+  ~ExclusiveFileLock() { ::close(fd_); }
+  ExclusiveFileLock(const ExclusiveFileLock&) = delete;
+  ExclusiveFileLock& operator=(const ExclusiveFileLock&) = delete;
+
+ private:
+  int fd_;
+};
+
 const json* entry(const json& j, const std::string& pipeline, const std::string& step) {
   auto p = j.find(pipeline);
   if (p == j.end() || !p->is_object()) return nullptr;
@@ -93,17 +117,24 @@ std::int64_t StateFile::offset(const std::string& pipeline, const std::string& s
 }
 
 void StateFile::save(const std::string& pipeline, const std::string& step, const Checkpoint& cp) {
-  save_at(pipeline, step, cp, offset(pipeline, step));
+  write(pipeline, step, cp, std::nullopt);
 }
 
 void StateFile::save_at(const std::string& pipeline, const std::string& step, const Checkpoint& cp, std::int64_t offset) {
+  write(pipeline, step, cp, offset);
+}
+
+void StateFile::write(const std::string& pipeline, const std::string& step, const Checkpoint& cp, std::optional<std::int64_t> offset) {
+  fs::create_directories(fs::path(path_).parent_path());
+  ExclusiveFileLock lock(path_ + ".lock");
   json j = read_file(path_);
   json& e = j[pipeline][step];
+  if (!offset) offset = e.is_object() ? e.value("offset", 0LL) : 0;
   e["run_id"] = cp.run_id;
   e["last_key"] = encode_key(cp.last_key);
   e["rows"] = cp.rows;
   e["completed"] = cp.completed;
-  e["offset"] = offset;
+  e["offset"] = *offset;
   e["updated_at"] = now_text();
   write_file(path_, j);
 }
@@ -117,6 +148,8 @@ std::vector<StateRow> StateFile::list(const std::string& pipeline) {
 }
 
 void StateFile::clear(const std::string& pipeline, const std::string& step) {
+  if (!fs::exists(path_)) return;
+  ExclusiveFileLock lock(path_ + ".lock");
   json j = read_file(path_);
   if (!j.contains(pipeline)) return;
   if (step.empty()) j.erase(pipeline);

@@ -4,6 +4,7 @@
 // it keeps the committed length of each output file, so a resumed run cuts off what
 // was written after the last commit.
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "drivers/state_store.h"
@@ -25,6 +26,9 @@ class StateFile final : public StateStore {
   void save_at(const std::string& pipeline, const std::string& step, const Checkpoint& cp, std::int64_t offset);
 
  private:
+  // Under an exclusive lock of the file (csv_state.cpp); no offset: keep the recorded one.
+  void write(const std::string& pipeline, const std::string& step, const Checkpoint& cp, std::optional<std::int64_t> offset);
+
   std::string path_;
 };
 
