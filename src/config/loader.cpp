@@ -256,7 +256,7 @@ void read_common_keys(Reader& r, const YAML::Node& n, ConnectionConfig& c, const
     // would shift them all, so it is a file error.
     if (auto v = r.nonempty(n["timezone"], where + " timezone")) {
       c.timezone = *v;
-      if (std::string why = TimeZone::check(*v); !why.empty()) r.error(n["timezone"], where + ": " + why);
+      if (!TimeZone::known(*v)) r.error(n["timezone"], where + ": " + TimeZone::unknown(Reader::quoted(n["timezone"])));
     }
   }
 }

@@ -40,7 +40,11 @@ bool iana_shaped(const std::string& name) {
 std::string TimeZone::check(const std::string& name) {
   absl::TimeZone zone;
   if (utc_name(name) || (iana_shaped(name) && absl::LoadTimeZone(name, &zone))) return {};
-  return "unknown time zone '" + name + "' (expected an IANA name such as Europe/Amsterdam or America/New_York, or UTC)";
+  return unknown("'" + name + "'");
+}
+
+std::string TimeZone::unknown(const std::string& shown) {
+  return "unknown time zone " + shown + " (expected an IANA name such as Europe/Amsterdam or America/New_York, or UTC)";
 }
 
 TimeZone TimeZone::named(const std::string& name) {

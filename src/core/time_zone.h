@@ -25,8 +25,12 @@ class TimeZone {
   TimeZone() = default;
   // Throws a config Error when the tz database does not know `name`.
   static TimeZone named(const std::string& name);
-  // The error `named` would throw, for validate; empty when the name is known.
+  // The error `named` would throw; empty when the name is known.
   static std::string check(const std::string& name);
+  static bool known(const std::string& name) { return check(name).empty(); }
+  // "unknown time zone <shown> (expected ...)": a pipeline file shows the name as written,
+  // so that a ${VARIABLE}'s value never reaches a message.
+  static std::string unknown(const std::string& shown);
 
   bool is_utc() const { return rules_ == nullptr; }
   const std::string& name() const { return name_; }

@@ -159,6 +159,13 @@ TEST(ConfigMalformed, WhereOnCsvSource) {
 TEST(ConfigMalformed, AnUnknownTimezoneIsAnErrorAtItsLine) {
   expect_error(replace(kGood, "    url: sqlite:src.db", "    url: postgres://u@h/db\n    timezone: Europe/Amsterdm"), 6,
                "unknown time zone 'Europe/Amsterdm'");
+  // As written: a variable's value is never shown.
+  Environment env;
+  env.set("ZONE", "Zebra-Quartz-7719");
+  auto secret = load_text(replace(kGood, "    url: sqlite:src.db", "    url: postgres://u@h/db\n    timezone: ${ZONE}"), env);
+  ASSERT_EQ(secret.errors.size(), 1u);
+  EXPECT_NE(secret.errors[0].message.find("unknown time zone '${ZONE}'"), std::string::npos) << secret.errors[0].message;
+  EXPECT_EQ(secret.errors[0].message.find("Zebra"), std::string::npos) << secret.errors[0].message;
   auto r = load_text(replace(kGood, "    url: sqlite:src.db", "    url: postgres://u@h/db\n    timezone: Europe/Amsterdam"));
   ASSERT_TRUE(r.pipeline);
   EXPECT_EQ(r.pipeline->connections.at("src").timezone, "Europe/Amsterdam");
