@@ -89,7 +89,7 @@ ZoneCrossing zone_crossing(TypeId from_type, TypeId to_type, const TimeZone& fro
   ZoneCrossing c{K::none, from, to_zone};
   if (to_type == TypeId::timestamptz && naive_in && !from.is_utc()) c.kind = K::naive_to_instant;
   if (to_type == TypeId::timestamp && from_type == TypeId::timestamptz && !to_zone.is_utc()) c.kind = K::instant_to_naive;
-  if (to_type == TypeId::timestamp && from_type == TypeId::timestamp && !(from == to_zone)) c.kind = K::naive_to_naive;
+  if (to_type == TypeId::timestamp && naive_in && !(from == to_zone)) c.kind = K::naive_to_naive;
   return c;
 }
 
@@ -128,6 +128,9 @@ void cross_zones(const ZoneCrossing& c, Value& v) {
       return;
     case K::naive_to_naive:
       if (v.kind() == Value::Kind::timestamp) v.set_timestamp(c.to_zone.to_wall_clock(c.from.to_instant(v.as_temporal())));
+      else if (v.kind() == Value::Kind::date) v.set_timestamp(c.to_zone.to_wall_clock(c.from.to_instant(v.as_temporal() * 86400000000LL)));
+      else if (v.kind() == Value::Kind::text)  // CSV text: a wall clock when it has no offset
+        if (auto naive = convert::parse_timestamp(v.str(), false)) v.set_timestamp(c.to_zone.to_wall_clock(c.from.to_instant(*naive)));
       return;
   }
 }

@@ -63,6 +63,14 @@ TEST(LocalTimeZone, NaiveValuesMeanTheSourcesZoneWhereTheyMeetAZonedColumnOrAnot
   ASSERT_EQ(test::run_command(sluice_cmd("run " + dir.file("ny.yaml")), &out), 0) << out;
   EXPECT_EQ(rows(dir.file("ny.db")), "1=2024-07-01 06:00:00 | 2=2024-01-15 06:00:00.250000 | 4=2024-10-26 20:30:00");
   EXPECT_EQ(test::run_command(sluice_cmd("verify " + dir.file("ny.yaml")), &out), 0) << out;
+  // CSV text is naive too: into a TIMESTAMP column of a New York target.
+  test::write_file(dir.file("csv/ev.csv"), "id,at\n1,2024-07-01 12:00:00\n2,2024-01-15 12:00:00.25\n");
+  test::sqlite_exec(dir.file("fromcsv.db"), "CREATE TABLE ev (id INTEGER PRIMARY KEY, at TIMESTAMP)");
+  test::write_file(dir.file("fromcsv.yaml"), "version: 1\nname: tz-csv\nconnections:\n  src: {url: 'csv:csv', timezone: Europe/Amsterdam}\n"
+                                             "  dst: {url: sqlite:fromcsv.db, timezone: America/New_York}\n"
+                                             "steps:\n  - {name: ev, extract: {from: src, table: ev}, load: {to: dst, table: ev}}\n");
+  ASSERT_EQ(test::run_command(sluice_cmd("run " + dir.file("fromcsv.yaml")), &out), 0) << out;
+  EXPECT_EQ(rows(dir.file("fromcsv.db")), "1=2024-07-01 06:00:00 | 2=2024-01-15 06:00:00.250000");
   // Without zones nothing moves.
   test::write_file(dir.file("plain.yaml"), pipeline("plain", "", ""));
   ASSERT_EQ(test::run_command(sluice_cmd("run " + dir.file("plain.yaml")), &out), 0) << out;

@@ -82,6 +82,13 @@ TEST(TimeZone, CrossingsFollowTheColumnTypes) {
   v.set_text("2024-07-01 12:00:00+05");  // an instant already
   cross_zones(zone_crossing(TypeId::text, TypeId::timestamptz, ams, ams), v);
   EXPECT_EQ(text(v.as_temporal()), "2024-07-01 07:00:00");
+  v.set_text("2024-07-01 12:00:00");  // CSV text into a naive column of another zone
+  cross_zones(zone_crossing(TypeId::text, TypeId::timestamp, ams, ny), v);
+  EXPECT_EQ(v.kind(), Value::Kind::timestamp);
+  EXPECT_EQ(text(v.as_temporal()), "2024-07-01 06:00:00");
+  v.set_text("not a time");  // left for the sink to refuse by name
+  cross_zones(zone_crossing(TypeId::text, TypeId::timestamp, ams, ny), v);
+  EXPECT_EQ(v.kind(), Value::Kind::text);
   v.set_null();
   cross_zones(zone_crossing(TypeId::timestamp, TypeId::timestamptz, ams, ams), v);
   EXPECT_TRUE(v.is_null());
