@@ -86,7 +86,7 @@ ZoneCrossing zone_crossing(TypeId from_type, TypeId to_type, const TimeZone& fro
   using K = ZoneCrossing::Kind;
   const bool naive_in = from_type == TypeId::timestamp || from_type == TypeId::date || from_type == TypeId::text ||
                         from_type == TypeId::varchar || from_type == TypeId::char_;
-  ZoneCrossing c{K::none, from, to_zone};
+  ZoneCrossing c{K::none, &from, &to_zone};
   if (to_type == TypeId::timestamptz && naive_in && !from.is_utc()) c.kind = K::naive_to_instant;
   if (to_type == TypeId::timestamp && from_type == TypeId::timestamptz && !to_zone.is_utc()) c.kind = K::instant_to_naive;
   if (to_type == TypeId::timestamp && naive_in && !(from == to_zone)) c.kind = K::naive_to_naive;
@@ -96,9 +96,9 @@ ZoneCrossing zone_crossing(TypeId from_type, TypeId to_type, const TimeZone& fro
 std::string describe(const ZoneCrossing& c) {
   switch (c.kind) {
     case ZoneCrossing::Kind::none: return {};
-    case ZoneCrossing::Kind::naive_to_instant: return "wall clock in " + c.from.name() + " -> instant";
-    case ZoneCrossing::Kind::instant_to_naive: return "instant -> wall clock in " + c.to_zone.name();
-    case ZoneCrossing::Kind::naive_to_naive: return "wall clock in " + c.from.name() + " -> wall clock in " + c.to_zone.name();
+    case ZoneCrossing::Kind::naive_to_instant: return "wall clock in " + c.from->name() + " -> instant";
+    case ZoneCrossing::Kind::instant_to_naive: return "instant -> wall clock in " + c.to_zone->name();
+    case ZoneCrossing::Kind::naive_to_naive: return "wall clock in " + c.from->name() + " -> wall clock in " + c.to_zone->name();
   }
   return {};
 }
@@ -114,23 +114,23 @@ void cross_zones(const ZoneCrossing& c, Value& v) {
   switch (c.kind) {
     case K::none: return;
     case K::naive_to_instant:
-      if (v.kind() == Value::Kind::timestamp) v.set_timestamptz(c.from.to_instant(v.as_temporal()));
-      else if (v.kind() == Value::Kind::date) v.set_timestamptz(c.from.to_instant(v.as_temporal() * 86400000000LL));
+      if (v.kind() == Value::Kind::timestamp) v.set_timestamptz(c.from->to_instant(v.as_temporal()));
+      else if (v.kind() == Value::Kind::date) v.set_timestamptz(c.from->to_instant(v.as_temporal() * 86400000000LL));
       // Text without an offset is a wall clock; with one, an instant already. Anything
       // else stays text, for the sink to refuse by name.
       else if (v.kind() == Value::Kind::text) {
-        if (auto naive = convert::parse_timestamp(v.str(), false)) v.set_timestamptz(c.from.to_instant(*naive));
+        if (auto naive = convert::parse_timestamp(v.str(), false)) v.set_timestamptz(c.from->to_instant(*naive));
         else if (auto instant = convert::parse_timestamp(v.str(), true)) v.set_timestamptz(*instant);
       }
       return;
     case K::instant_to_naive:
-      if (v.kind() == Value::Kind::timestamptz) v.set_timestamp(c.to_zone.to_wall_clock(v.as_temporal()));
+      if (v.kind() == Value::Kind::timestamptz) v.set_timestamp(c.to_zone->to_wall_clock(v.as_temporal()));
       return;
     case K::naive_to_naive:
-      if (v.kind() == Value::Kind::timestamp) v.set_timestamp(c.to_zone.to_wall_clock(c.from.to_instant(v.as_temporal())));
-      else if (v.kind() == Value::Kind::date) v.set_timestamp(c.to_zone.to_wall_clock(c.from.to_instant(v.as_temporal() * 86400000000LL)));
+      if (v.kind() == Value::Kind::timestamp) v.set_timestamp(c.to_zone->to_wall_clock(c.from->to_instant(v.as_temporal())));
+      else if (v.kind() == Value::Kind::date) v.set_timestamp(c.to_zone->to_wall_clock(c.from->to_instant(v.as_temporal() * 86400000000LL)));
       else if (v.kind() == Value::Kind::text)  // CSV text: a wall clock when it has no offset
-        if (auto naive = convert::parse_timestamp(v.str(), false)) v.set_timestamp(c.to_zone.to_wall_clock(c.from.to_instant(*naive)));
+        if (auto naive = convert::parse_timestamp(v.str(), false)) v.set_timestamp(c.to_zone->to_wall_clock(c.from->to_instant(*naive)));
       return;
   }
 }

@@ -48,12 +48,17 @@ class TimeZone {
 };
 
 // How a column's values cross from where naive date-times mean `from` wall clocks into
-// a target column of type `to` whose naive values mean `to_zone` wall clocks.
+// a target column of type `to` whose naive values mean `to_zone` wall clocks. It points
+// at the zones it was made from (cast and derive make one per value: no copies), which
+// must outlive it.
 struct ZoneCrossing {
   enum class Kind { none, naive_to_instant, instant_to_naive, naive_to_naive } kind = Kind::none;
-  TimeZone from, to_zone;
+  const TimeZone* from = nullptr;
+  const TimeZone* to_zone = nullptr;
 };
 ZoneCrossing zone_crossing(TypeId from_type, TypeId to_type, const TimeZone& from, const TimeZone& to_zone);
+ZoneCrossing zone_crossing(TypeId, TypeId, TimeZone&&, const TimeZone&) = delete;
+ZoneCrossing zone_crossing(TypeId, TypeId, const TimeZone&, TimeZone&&) = delete;
 // "wall clock in Europe/Amsterdam -> instant": what plan prints; empty for none.
 std::string describe(const ZoneCrossing& c);
 

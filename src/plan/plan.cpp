@@ -18,6 +18,7 @@ namespace {
 struct Table {
   TableRef source, target;
   std::string name;
+  std::string table_unit;  // `name` before a shard's suffix
 };
 
 // Schemas named by qualified patterns ("sales.*", "hr.staff"), in pattern order.
@@ -30,7 +31,7 @@ std::vector<std::string> pattern_schemas(const TablePatterns& patterns) {
 }
 
 std::vector<Table> step_tables(const Pipeline& p, const StepConfig& step, Connection& source) {
-  if (!step.extract.tables) return {{targets::single_source(step), targets::single_target(step), step.name}};
+  if (!step.extract.tables) return {{targets::single_source(step), targets::single_target(step), step.name, {}}};
   const TablePatterns& patterns = *step.extract.tables;
   const auto qualified = pattern_schemas(patterns);
   const DriverSpec* spec = find_driver(p.connections.at(step.extract.from).driver);
@@ -65,7 +66,7 @@ std::vector<Table> step_tables(const Pipeline& p, const StepConfig& step, Connec
     for (auto t : select_tables(pats, source, schema)) {
       if (named) t.schema = schema;
       out.push_back({t, {targets::target_name(step.load, target_schema), targets::target_name(step.load, t.name)},
-                     step.name + "/" + (named ? schema + "." : "") + t.name});
+                     step.name + "/" + (named ? schema + "." : "") + t.name, {}});
     }
   }
   if (out.empty()) spdlog::warn("step {}: no table of the source matches the include/exclude patterns", step.name);
@@ -85,7 +86,10 @@ std::vector<Table> shard_tables(const StepConfig& step, std::vector<Table> table
   if (step.load.mode == LoadMode::truncate || step.load.mode == LoadMode::replace || step.load.create == CreateMode::always)
     throw Error(ErrorClass::config, "step " + step.name + ": --shard splits its table between runs; use mode append or upsert "
                                     "and create: if_missing or never (truncate, replace and create: always would undo the other shards' rows)");
-  for (auto& t : tables) t.name += "@" + std::to_string(o.shard_index) + "/" + std::to_string(o.shard_count);
+  for (auto& t : tables) {
+    t.table_unit = t.name;
+    t.name += "@" + std::to_string(o.shard_index) + "/" + std::to_string(o.shard_count);
+  }
   return tables;
 }
 
@@ -405,6 +409,7 @@ std::vector<UnitPlan> plan_units(const Pipeline& p, const DriverRegistry& driver
       UnitPlan u;
       u.step = &step;
       u.name = t.name;
+      u.table_unit = t.table_unit.empty() ? t.name : t.table_unit;
       u.source_table = t.source;
       u.target_table = t.target;
       plan_extract(p, step, *source, u);

@@ -31,6 +31,9 @@ const char* to_string(Resume r);
 struct UnitPlan {
   const StepConfig* step = nullptr;
   std::string name;  // its key in sluice_state: step, step/table, step@K/N
+  // The name without this process's shard or a key range's suffix: what the parts of one
+  // table share (empty: `name`).
+  std::string table_unit;
   TableRef source_table, target_table;
   Schema source_schema;  // the extracted columns, before transforms
   // table or query, columns, where, order (incremental cursor first), shard. Each

@@ -12,18 +12,9 @@ constexpr std::string_view kSourceColumnsSuffix = "@columns";
 }  // namespace
 
 std::string source_columns_key(const plan::UnitPlan& u) {
-  std::string base = u.name;
-  // The shards of one table ("step@K/N", plan.cpp) and the key ranges of a split step
-  // ("step@rK/N", split_run.cpp) share its source: the key leaves the part out, whose room
-  // the name limit (core/targets.cpp) keeps, so it fits wherever the part's own key fits.
-  if (const auto at = base.rfind('@'); at != std::string::npos) {
-    std::string_view shard(base.data() + at + 1, base.size() - at - 1);
-    if (!shard.empty() && shard.front() == 'r') shard.remove_prefix(1);
-    const auto slash = shard.find('/');
-    auto digits = [](std::string_view d) { return !d.empty() && d.find_first_not_of("0123456789") == std::string_view::npos; };
-    if (slash != std::string_view::npos && digits(shard.substr(0, slash)) && digits(shard.substr(slash + 1))) base.resize(at);
-  }
-  return base + std::string(kSourceColumnsSuffix);
+  // The shards and key ranges of one table share its source, and one record: the key
+  // leaves their suffix out, whose room the name limit (core/targets.cpp) keeps.
+  return (u.table_unit.empty() ? u.name : u.table_unit) + std::string(kSourceColumnsSuffix);
 }
 
 bool is_source_columns_key(const std::string& state_key) {

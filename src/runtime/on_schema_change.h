@@ -22,8 +22,8 @@ namespace sluice::runtime {
 std::vector<std::size_t> apply_schema_change(Connection& target, const plan::UnitPlan& unit, const std::string& pipeline,
                                              const std::string& run_id, const Schema& loaded);
 
-// Where the loaded columns' types are kept in the target's state: "unit@columns" (a
-// shard's without its "@K/N"); `state` lists no such row, `state --reset` clears it.
+// Where the loaded columns' types are kept in the target's state: "unit@columns" (for a
+// shard or key range, its table's unit); `state` lists no such row, `state --reset` clears it.
 std::string source_columns_key(const plan::UnitPlan& unit);
 bool is_source_columns_key(const std::string& state_key);
 

@@ -302,9 +302,8 @@ bool verify_unit(const Pipeline& p, const DriverRegistry& drivers, const plan::U
   dst.schema = target_table->project(dst.req.columns, unit.target_table);
   // Date-times compared as the run loaded them, after crossing zones.
   if (auto zones = zone_transform(p, step, src.schema, dst.req.columns, *dst.conn, unit.target_table)) {
+    src.schema = make_transform(*zones)->bind(src.schema);
     src.transforms.push_back(std::move(*zones));
-    src.schema = extracted_schema(*src.conn, src.req);
-    bind_transforms(src.transforms, src.schema);
   }
   const std::vector<std::string> key_names = positional ? std::vector<std::string>{"row"} : key;
   if (!positional)

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 using namespace sluice;
 
 namespace {
@@ -64,12 +66,15 @@ TEST(SchemaChange, ATypeThatChangedIsNamedOnlyWhenTheTargetMayNotHoldIt) {
 
 TEST(SchemaChange, TheRecordOfAShardOrKeyRangeIsTheTables) {
   plan::UnitPlan u;
-  for (const auto& [name, key] : std::vector<std::pair<std::string, std::string>>{{"copy", "copy@columns"},
-                                                                                  {"all/orders", "all/orders@columns"},
-                                                                                  {"copy@3/16", "copy@columns"},
-                                                                                  {"copy@r0/4", "copy@columns"},
-                                                                                  {"all/a@b", "all/a@b@columns"}}) {
+  // name, the table's unit as plan (shards) and split_run (key ranges) leave it, the key.
+  for (const auto& [name, table_unit, key] : std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"copy", "copy", "copy@columns"},
+           {"all/orders", "all/orders", "all/orders@columns"},
+           {"copy@3/16", "copy", "copy@columns"},
+           {"copy@r0/4", "copy", "copy@columns"},
+           {"all/a@b", "all/a@b", "all/a@b@columns"}}) {
     u.name = name;
+    u.table_unit = table_unit;
     EXPECT_EQ(runtime::source_columns_key(u), key) << name;
     EXPECT_TRUE(runtime::is_source_columns_key(key));
   }

@@ -47,8 +47,8 @@ json read_file(const std::string& path) {
   return j;
 }
 
+// The folder exists: the caller holds a lock file in it.
 void write_file(const std::string& path, const json& j) {
-  fs::create_directories(fs::path(path).parent_path());
   const std::string tmp = path + ".tmp";
   {
     std::ofstream out(tmp, std::ios::trunc);
